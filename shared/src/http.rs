@@ -1,0 +1,183 @@
+//! The plain request and response every handler works on. The Spin entry point converts to and
+//! from these, so handlers run natively in unit tests.
+
+use crate::error::{AppError, AppResult};
+use http::{HeaderMap, Method};
+use serde::Serialize;
+
+/// The most a request body may hold. Larger bodies are refused with 413 before parsing.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub struct Request {
+    pub method: Method,
+    /// The path as sent, without the query.
+    pub path: String,
+    pub query: String,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+    /// Set by the entry point when the body was over [`MAX_BODY_BYTES`] (and not read further).
+    pub body_too_large: bool,
+}
+
+impl Request {
+    /// A request for tests and for the native benchmark.
+    pub fn new(method: Method, uri: &str, body: impl Into<Vec<u8>>) -> Self {
+        let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
+        Request {
+            method,
+            path: path.to_string(),
+            query: query.to_string(),
+            headers: HeaderMap::new(),
+            body: body.into(),
+            body_too_large: false,
+        }
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: &str) -> Self {
+        if let Ok(value) = value.parse() {
+            self.headers.insert(name, value);
+        }
+        self
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body, or 413 when it was too large.
+    pub fn body(&self) -> AppResult<&[u8]> {
+        if self.body_too_large {
+            return Err(AppError::PayloadTooLarge);
+        }
+        Ok(&self.body)
+    }
+
+    /// The media type, lower-cased and without parameters (`application/json`).
+    pub fn media_type(&self) -> Option<String> {
+        let ct = self.header("content-type")?;
+        Some(ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+    }
+
+    /// Accepts JSON bodies (`application/json`, `text/json`, `*+json`); a body without a
+    /// content type is read as JSON too, as most JSON APIs do. Anything else is a 415.
+    pub fn require_json(&self) -> AppResult<()> {
+        match self.media_type() {
+            None => Ok(()),
+            Some(mt) if is_json(&mt) => Ok(()),
+            Some(mt) => Err(AppError::UnsupportedMediaType(mt)),
+        }
+    }
+
+    /// The non-empty path segments (`/refunds/7/` gives `["refunds", "7"]`).
+    pub fn segments(&self) -> Vec<&str> {
+        self.path.split('/').filter(|s| !s.is_empty()).collect()
+    }
+
+    /// Decoded query parameters in order.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        form_urlencoded::parse(self.query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
+    }
+
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        self.query_pairs().into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// `scheme://host` of the request as the client addressed it (Spin passes the full URL).
+    pub fn origin(&self) -> String {
+        if let Some(full) = self.header("spin-full-url") {
+            if let Some(scheme_end) = full.find("://") {
+                let rest = &full[scheme_end + 3..];
+                let host_end = rest.find('/').unwrap_or(rest.len());
+                return format!("{}{}", &full[..scheme_end + 3], &rest[..host_end]);
+            }
+        }
+        format!("http://{}", self.header("host").unwrap_or("localhost"))
+    }
+}
+
+pub fn is_json(media_type: &str) -> bool {
+    media_type == "application/json" || media_type == "text/json" || media_type.ends_with("+json")
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn new(status: u16, content_type: &str, body: Vec<u8>) -> Self {
+        Response {
+            status,
+            headers: vec![("content-type".into(), content_type.into())],
+            body,
+        }
+    }
+
+    pub fn json<T: Serialize + ?Sized>(status: u16, value: &T) -> Self {
+        let body = serde_json::to_vec(value).expect("response bodies always serialize");
+        Response::new(status, "application/json", body)
+    }
+
+    pub fn empty(status: u16) -> Self {
+        Response { status, headers: Vec::new(), body: Vec::new() }
+    }
+
+    pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_string(), value.into()));
+        self
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Adds the headers some errors carry by their nature (a 401's challenge, a 503's retry hint).
+    pub fn for_error(self, error: &AppError) -> Self {
+        match error {
+            AppError::Unauthorized => self.with_header("www-authenticate", "Bearer"),
+            AppError::Contention => self.with_header("retry-after", "1"),
+            _ => self,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_queries_and_media_types() {
+        let req = Request::new(Method::GET, "/refunds/7/?invoiceId=3&x=a%20b", "")
+            .with_header("content-type", "Application/JSON; charset=utf-8");
+        assert_eq!(req.segments(), ["refunds", "7"]);
+        assert_eq!(req.query_param("x").as_deref(), Some("a b"));
+        assert_eq!(req.media_type().as_deref(), Some("application/json"));
+        assert!(req.require_json().is_ok());
+        let xml = Request::new(Method::POST, "/", "").with_header("content-type", "text/xml");
+        assert!(matches!(xml.require_json(), Err(AppError::UnsupportedMediaType(_))));
+    }
+
+    #[test]
+    fn origin_prefers_spins_full_url() {
+        let req = Request::new(Method::GET, "/refund", "")
+            .with_header("spin-full-url", "https://api.example.com/refund?x=1")
+            .with_header("host", "ignored");
+        assert_eq!(req.origin(), "https://api.example.com");
+        let req = Request::new(Method::GET, "/refund", "").with_header("host", "127.0.0.1:3000");
+        assert_eq!(req.origin(), "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn too_large_bodies_are_413() {
+        let mut req = Request::new(Method::POST, "/", "");
+        req.body_too_large = true;
+        assert_eq!(req.body().unwrap_err(), AppError::PayloadTooLarge);
+    }
+}

@@ -1,0 +1,339 @@
+//! JSON bodies: strict parsing (duplicate keys rejected, positions reported) and a field reader
+//! that collects every problem with its path.
+
+use crate::error::{AppError, AppResult, Errors};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// Parses a request body into a JSON value. Syntax errors name the line and column; an object
+/// that repeats a key is refused (which of two values a client meant is unknowable).
+pub fn parse(body: &[u8], field: &str) -> AppResult<Value> {
+    let text = std::str::from_utf8(body)
+        .map_err(|e| AppError::field(field, "invalid_encoding", format!("the body is not valid UTF-8 ({e})")))?;
+    let syntax = |e: serde_json::Error| {
+        AppError::field(
+            field,
+            "malformed_json",
+            format!("malformed JSON at line {} column {}: {}", e.line(), e.column(), describe(&e)),
+        )
+    };
+    // First pass: reject duplicate keys (serde_json would keep the last silently).
+    let mut checker = serde_json::Deserializer::from_str(text);
+    NoDuplicateKeys.deserialize(&mut checker).map_err(syntax)?;
+    checker.end().map_err(syntax)?;
+    serde_json::from_str(text).map_err(syntax)
+}
+
+fn describe(e: &serde_json::Error) -> String {
+    // serde_json appends " at line X column Y" itself; keep only the cause.
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+struct NoDuplicateKeys;
+
+impl<'de> DeserializeSeed<'de> for NoDuplicateKeys {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NoDuplicateKeys {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(NoDuplicateKeys)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if seen.contains(&key) {
+                return Err(de::Error::custom(format!("duplicate key `{key}`")));
+            }
+            // Arbitrary-precision numbers arrive as a one-entry map; their payload is a string.
+            map.next_value_seed(NoDuplicateKeys)?;
+            seen.push(key);
+        }
+        Ok(())
+    }
+}
+
+/// A JSON object read field by field, with the path of each field for error messages.
+/// `case_insensitive` serves the APIs whose platform matches property names in any case.
+#[derive(Clone, Copy)]
+pub struct Obj<'a> {
+    map: &'a Map<String, Value>,
+    prefix: &'a str,
+    case_insensitive: bool,
+}
+
+impl<'a> Obj<'a> {
+    /// The body's top-level object, or a validation error naming `what` when it is not one.
+    pub fn root(value: &'a Value, prefix: &'a str, case_insensitive: bool) -> AppResult<Obj<'a>> {
+        match value {
+            Value::Object(map) => Ok(Obj { map, prefix, case_insensitive }),
+            _ => Err(AppError::field(
+                if prefix.is_empty() { "body" } else { prefix },
+                "invalid_type",
+                "the body must be a JSON object",
+            )),
+        }
+    }
+
+    /// A nested object, sharing this one's case rule, under its own path.
+    pub fn nested(map: &'a Map<String, Value>, prefix: &'a str, case_insensitive: bool) -> Self {
+        Obj { map, prefix, case_insensitive }
+    }
+
+    pub fn case_insensitive(&self) -> bool {
+        self.case_insensitive
+    }
+
+    /// The field's value; `null` counts as absent.
+    pub fn get(&self, name: &str) -> Option<&'a Value> {
+        let found = if self.case_insensitive {
+            self.map
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v)
+        } else {
+            self.map.get(name)
+        };
+        found.filter(|v| !v.is_null())
+    }
+
+    /// The full path of a field of this object.
+    pub fn path(&self, name: &str) -> String {
+        if self.prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}.{name}", self.prefix)
+        }
+    }
+
+    pub fn required<'e>(&self, name: &str, errors: &'e mut Errors) -> Option<&'a Value> {
+        let value = self.get(name);
+        if value.is_none() {
+            errors.push(self.path(name), "required", format!("{name} is required"));
+        }
+        value
+    }
+
+    /// An optional string; a non-string is reported.
+    pub fn opt_str(&self, name: &str, max_len: usize, errors: &mut Errors) -> Option<String> {
+        let value = self.get(name)?;
+        as_str(value, &self.path(name), max_len, errors)
+    }
+
+    pub fn req_str(&self, name: &str, max_len: usize, errors: &mut Errors) -> Option<String> {
+        let value = self.required(name, errors)?;
+        as_str(value, &self.path(name), max_len, errors)
+    }
+
+    pub fn opt_bool(&self, name: &str, errors: &mut Errors) -> Option<bool> {
+        match self.get(name)? {
+            Value::Bool(b) => Some(*b),
+            _ => {
+                errors.push(self.path(name), "invalid_type", format!("{name} must be true or false"));
+                None
+            }
+        }
+    }
+
+    /// An optional integer in `min..=max`.
+    pub fn opt_int(&self, name: &str, min: i64, max: i64, errors: &mut Errors) -> Option<i64> {
+        let value = self.get(name)?;
+        as_int(value, &self.path(name), min, max, errors)
+    }
+
+    pub fn req_int(&self, name: &str, min: i64, max: i64, errors: &mut Errors) -> Option<i64> {
+        let value = self.required(name, errors)?;
+        as_int(value, &self.path(name), min, max, errors)
+    }
+
+    /// An optional nested object.
+    pub fn opt_obj(&self, name: &str, errors: &mut Errors) -> Option<&'a Map<String, Value>> {
+        match self.get(name)? {
+            Value::Object(map) => Some(map),
+            _ => {
+                errors.push(self.path(name), "invalid_type", format!("{name} must be an object"));
+                None
+            }
+        }
+    }
+
+    pub fn req_obj(&self, name: &str, errors: &mut Errors) -> Option<&'a Map<String, Value>> {
+        if self.get(name).is_none() {
+            errors.push(self.path(name), "required", format!("{name} is required"));
+            return None;
+        }
+        self.opt_obj(name, errors)
+    }
+
+    /// An optional array of at most `max_items` entries.
+    pub fn opt_array(&self, name: &str, max_items: usize, errors: &mut Errors) -> Option<&'a Vec<Value>> {
+        match self.get(name)? {
+            Value::Array(items) if items.len() <= max_items => Some(items),
+            Value::Array(_) => {
+                errors.push(self.path(name), "too_many_items", format!("{name} may hold at most {max_items} items"));
+                None
+            }
+            _ => {
+                errors.push(self.path(name), "invalid_type", format!("{name} must be an array"));
+                None
+            }
+        }
+    }
+}
+
+fn leaf(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
+/// A string no longer than `max_len` characters.
+pub fn as_str(value: &Value, path: &str, max_len: usize, errors: &mut Errors) -> Option<String> {
+    match value {
+        Value::String(s) if s.chars().count() <= max_len => Some(s.clone()),
+        Value::String(_) => {
+            errors.push(path, "too_long", format!("{} must be at most {max_len} characters", leaf(path)));
+            None
+        }
+        _ => {
+            errors.push(path, "invalid_type", format!("{} must be a string", leaf(path)));
+            None
+        }
+    }
+}
+
+/// A JSON integer (no fraction, no string) in `min..=max`.
+pub fn as_int(value: &Value, path: &str, min: i64, max: i64, errors: &mut Errors) -> Option<i64> {
+    let name = leaf(path);
+    let Value::Number(n) = value else {
+        errors.push(path, "invalid_type", format!("{name} must be an integer"));
+        return None;
+    };
+    match n.as_i64() {
+        Some(i) if (min..=max).contains(&i) => Some(i),
+        Some(_) => {
+            errors.push(path, "out_of_range", format!("{name} must be between {min} and {max}"));
+            None
+        }
+        None if n.as_u64().is_some() || is_integer_literal(&n.to_string()) => {
+            errors.push(path, "out_of_range", format!("{name} must be between {min} and {max}"));
+            None
+        }
+        None => {
+            errors.push(path, "invalid_type", format!("{name} must be an integer"));
+            None
+        }
+    }
+}
+
+fn is_integer_literal(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::FieldError;
+
+    fn field_errors(e: AppError) -> Vec<FieldError> {
+        match e {
+            AppError::Validation(v) => v,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn keeps_the_requests_digits() {
+        let v = parse(br#"{"a": 10.10, "b": 0.1000000000000000055511151231257827}"#, "body").unwrap();
+        assert_eq!(v["a"].to_string(), "10.10");
+        assert_eq!(v["b"].to_string(), "0.1000000000000000055511151231257827");
+    }
+
+    #[test]
+    fn rejects_duplicate_keys_with_position() {
+        let e = field_errors(parse(b"{\"a\": 1,\n \"a\": 2}", "body").unwrap_err());
+        assert!(e[0].message.contains("duplicate key `a`"), "{}", e[0].message);
+        assert!(e[0].message.contains("line 2"), "{}", e[0].message);
+        let nested = parse(br#"{"x": [{"a": 1, "a": 1}]}"#, "body");
+        assert!(nested.is_err());
+    }
+
+    #[test]
+    fn reports_syntax_errors_and_encoding() {
+        let e = field_errors(parse(b"{\"a\": }", "body").unwrap_err());
+        assert_eq!(e[0].code, "malformed_json");
+        assert!(e[0].message.contains("line 1 column"));
+        let e = field_errors(parse(&[0x7b, 0xff, 0x7d], "body").unwrap_err());
+        assert_eq!(e[0].code, "invalid_encoding");
+        assert!(parse(b"{} x", "body").is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let body = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert!(parse(body.as_bytes(), "body").is_err());
+    }
+
+    #[test]
+    fn reads_fields_case_insensitively_when_asked() {
+        let v = parse(br#"{"RefundAmount": 5, "other": null}"#, "body").unwrap();
+        let strict = Obj::root(&v, "", false).unwrap();
+        let loose = Obj::root(&v, "", true).unwrap();
+        assert!(strict.get("refundAmount").is_none());
+        assert!(loose.get("refundamount").is_some());
+        assert!(loose.get("other").is_none(), "null is absent");
+    }
+
+    #[test]
+    fn integers_are_checked_for_type_and_range() {
+        let v = parse(br#"{"a": 1.5, "b": "1", "c": 99999999999999999999, "d": 7}"#, "body").unwrap();
+        let o = Obj::root(&v, "", false).unwrap();
+        let mut errors = Errors::default();
+        assert_eq!(o.req_int("a", 1, 10, &mut errors), None);
+        assert_eq!(o.req_int("b", 1, 10, &mut errors), None);
+        assert_eq!(o.req_int("c", 1, 10, &mut errors), None);
+        assert_eq!(o.req_int("d", 1, 10, &mut errors), Some(7));
+        assert_eq!(o.req_int("e", 1, 10, &mut errors), None);
+        let codes: Vec<_> = errors.0.iter().map(|e| e.code).collect();
+        assert_eq!(codes, ["invalid_type", "invalid_type", "out_of_range", "required"]);
+    }
+
+    #[test]
+    fn strings_have_a_length_limit() {
+        let v = parse(br#"{"s": "abcdef"}"#, "body").unwrap();
+        let o = Obj::root(&v, "", false).unwrap();
+        let mut errors = Errors::default();
+        assert_eq!(o.opt_str("s", 3, &mut errors), None);
+        assert_eq!(errors.0[0].code, "too_long");
+    }
+}

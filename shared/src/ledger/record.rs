@@ -1,0 +1,181 @@
+//! The stored record of one refundable source and the refunds taken against it.
+
+use super::{Idempotency, NewRefund};
+use crate::error::{AppError, AppResult};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Bumped when the stored shape changes incompatibly; readers refuse what they do not know.
+pub const RECORD_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceRecord {
+    pub v: u32,
+    pub kind: String,
+    pub id: String,
+    pub currency: String,
+    /// What was paid and can be given back in all.
+    pub captured: Decimal,
+    /// What was paid per refundable part (an invoice of a payment, an order row...).
+    #[serde(default)]
+    pub parts: BTreeMap<String, Decimal>,
+    /// The source as loaded by the admin component: the facts each API reads (customer...).
+    pub data: Value,
+    #[serde(default)]
+    pub refunds: Vec<RefundEntry>,
+    /// The last refund sequence number given out for this source.
+    #[serde(default)]
+    pub next_seq: u64,
+    #[serde(default)]
+    pub idempotency: BTreeMap<String, IdempotencyEntry>,
+    /// State an API keeps with the source beyond its refunds (attempt history, balances).
+    #[serde(default)]
+    pub extra: BTreeMap<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefundEntry {
+    pub id: String,
+    pub seq: u64,
+    pub amount: Decimal,
+    #[serde(default)]
+    pub parts: BTreeMap<String, Decimal>,
+    pub status: String,
+    /// `false` once the refund failed, was cancelled or rejected: its amount is refundable again.
+    pub holds_funds: bool,
+    pub created: i64,
+    pub updated: i64,
+    pub data: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdempotencyEntry {
+    pub fingerprint: String,
+    pub refund_id: String,
+}
+
+impl SourceRecord {
+    pub fn new(kind: &str, id: &str, currency: &str, captured: Decimal, data: Value) -> Self {
+        SourceRecord {
+            v: RECORD_VERSION,
+            kind: kind.to_string(),
+            id: id.to_string(),
+            currency: currency.to_string(),
+            captured,
+            parts: BTreeMap::new(),
+            data,
+            refunds: Vec::new(),
+            next_seq: 0,
+            idempotency: BTreeMap::new(),
+            extra: BTreeMap::new(),
+        }
+    }
+
+    pub fn decode(bytes: &[u8]) -> AppResult<Self> {
+        let record: SourceRecord = serde_json::from_slice(bytes)
+            .map_err(|e| AppError::Store(format!("unreadable source record: {e}")))?;
+        if record.v != RECORD_VERSION {
+            return Err(AppError::Store(format!("source record version {} is unknown", record.v)));
+        }
+        Ok(record)
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("a record always serializes")
+    }
+
+    /// What the refunds that still hold funds add up to.
+    pub fn refunded(&self) -> Decimal {
+        self.refunds.iter().filter(|r| r.holds_funds).map(|r| r.amount).sum()
+    }
+
+    /// What can still be refunded in all.
+    pub fn remaining(&self) -> Decimal {
+        self.captured - self.refunded()
+    }
+
+    /// What the refunds that hold funds charged against one part.
+    pub fn part_refunded(&self, part: &str) -> Decimal {
+        self.refunds
+            .iter()
+            .filter(|r| r.holds_funds)
+            .filter_map(|r| r.parts.get(part))
+            .sum()
+    }
+
+    /// What can still be refunded of one part; `None` when the source has no such part.
+    pub fn part_remaining(&self, part: &str) -> Option<Decimal> {
+        Some(self.parts.get(part)? - self.part_refunded(part))
+    }
+
+    pub fn refund(&self, id: &str) -> Option<&RefundEntry> {
+        self.refunds.iter().find(|r| r.id == id)
+    }
+
+    /// The refund a retried request already took, or a conflict when the key was used for a
+    /// different request.
+    pub(super) fn replay(&self, idem: &Idempotency) -> AppResult<Option<RefundEntry>> {
+        let Some(seen) = self.idempotency.get(&idem.key) else {
+            return Ok(None);
+        };
+        if seen.fingerprint != idem.fingerprint {
+            return Err(AppError::Conflict(
+                "this Idempotency-Key was already used with a different request".into(),
+            ));
+        }
+        match self.refund(&seen.refund_id) {
+            Some(r) => Ok(Some(r.clone())),
+            None => Err(AppError::Store("an idempotency key names a missing refund".into())),
+        }
+    }
+
+    /// The ledger's own guard, whatever the API checked: a refund is positive, its parts add up
+    /// to no more than it, and neither it nor any part exceeds what is left.
+    pub(super) fn check_refundable(&self, new: &NewRefund) -> AppResult<()> {
+        let over = |message: String| AppError::Refused { field: None, code: "over_refund", message };
+        if new.amount <= Decimal::ZERO {
+            return Err(over("a refund must be greater than 0".into()));
+        }
+        if new.parts.values().any(|a| *a <= Decimal::ZERO) {
+            return Err(over("a refund's parts must each be greater than 0".into()));
+        }
+        let charged: Decimal = new.parts.values().sum();
+        if charged > new.amount {
+            return Err(over("a refund's parts exceed its amount".into()));
+        }
+        if !new.holds_funds {
+            return Ok(());
+        }
+        if new.amount > self.remaining() {
+            return Err(over(format!(
+                "the refund exceeds what is refundable ({} {} left)",
+                self.remaining(),
+                self.currency
+            )));
+        }
+        for (part, amount) in &new.parts {
+            match self.part_remaining(part) {
+                Some(left) if *amount <= left => {}
+                Some(left) => {
+                    return Err(over(format!("the refund exceeds what is refundable on {part} ({left} left)")));
+                }
+                None => return Err(over(format!("{part} is not part of this source"))),
+            }
+        }
+        Ok(())
+    }
+
+    /// After a change to an existing refund: nothing may hold more than was captured.
+    pub(super) fn check_totals(&self) -> AppResult<()> {
+        if self.remaining() < Decimal::ZERO
+            || self.parts.keys().any(|p| self.part_remaining(p).is_some_and(|l| l < Decimal::ZERO))
+        {
+            return Err(AppError::Conflict(
+                "the change would hold more than was captured".into(),
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,197 @@
+use super::*;
+use crate::store::{Fault, MemoryStore};
+use futures::executor::block_on;
+use futures::future::join_all;
+use proptest::prelude::*;
+use serde_json::json;
+
+fn seed(store: &MemoryStore, captured: i64) {
+    let mut record = SourceRecord::new("invoice", "1", "USD", Decimal::from(captured), json!({}));
+    record.parts.insert("row:1".into(), Decimal::from(captured / 2));
+    block_on(store.set(&source_key("invoice", "1"), &record.encode())).unwrap();
+}
+
+fn stored(store: &MemoryStore) -> SourceRecord {
+    SourceRecord::decode(&store.raw(&source_key("invoice", "1")).unwrap()).unwrap()
+}
+
+fn unit_refund(amount: i64) -> impl FnMut(&SourceRecord, u64) -> AppResult<NewRefund> {
+    move |_, seq| {
+        Ok(NewRefund {
+            id: format!("r{seq}"),
+            amount: Decimal::from(amount),
+            parts: BTreeMap::new(),
+            status: "CREATED".into(),
+            holds_funds: true,
+            data: json!({}),
+        })
+    }
+}
+
+async fn take(store: &MemoryStore, amount: i64, key: Option<&str>) -> AppResult<Outcome> {
+    let idem = key.map(|k| Idempotency { key: k.into(), fingerprint: format!("fp{amount}") });
+    Ledger::new(store, 0)
+        .refund("invoice", "1", "invoice 1", idem.as_ref(), unit_refund(amount))
+        .await
+}
+
+#[test]
+fn partial_then_full_to_exactly_zero() {
+    let store = MemoryStore::new();
+    seed(&store, 10);
+    block_on(async {
+        assert!(matches!(take(&store, 4, None).await, Ok(Outcome::Created(..))));
+        assert!(matches!(take(&store, 6, None).await, Ok(Outcome::Created(..))));
+        let refused = take(&store, 1, None).await.unwrap_err();
+        assert!(matches!(refused, AppError::Refused { code: "over_refund", .. }), "{refused:?}");
+    });
+    let record = stored(&store);
+    assert_eq!(record.remaining(), Decimal::ZERO);
+    assert_eq!(record.refunds.iter().map(|r| r.seq).collect::<Vec<_>>(), [1, 2]);
+}
+
+#[test]
+fn unknown_source_is_not_found() {
+    let store = MemoryStore::new();
+    let e = block_on(take(&store, 1, None)).unwrap_err();
+    assert_eq!(e, AppError::NotFound("invoice 1".into()));
+}
+
+#[test]
+fn idempotent_replay_and_conflict() {
+    let store = MemoryStore::new();
+    seed(&store, 10);
+    block_on(async {
+        let first = take(&store, 3, Some("k")).await.unwrap();
+        let again = take(&store, 3, Some("k")).await.unwrap();
+        let (a, _, replay_a) = first.parts();
+        let (b, _, replay_b) = again.parts();
+        assert_eq!(a.id, b.id);
+        assert!(!replay_a && replay_b);
+        let writes = store.counts().writes;
+        assert!(matches!(take(&store, 4, Some("k")).await, Err(AppError::Conflict(_))));
+        assert_eq!(store.counts().writes, writes, "a refused retry writes nothing");
+    });
+    assert_eq!(stored(&store).refunds.len(), 1);
+}
+
+#[test]
+fn parts_are_limited_on_their_own() {
+    let store = MemoryStore::new();
+    seed(&store, 10); // row:1 holds 5
+    let on_row = |amount: i64| {
+        move |_: &SourceRecord, seq: u64| {
+            Ok(NewRefund {
+                id: format!("r{seq}"),
+                amount: Decimal::from(amount),
+                parts: BTreeMap::from([("row:1".to_string(), Decimal::from(amount))]),
+                status: "CREATED".into(),
+                holds_funds: true,
+                data: json!({}),
+            })
+        }
+    };
+    block_on(async {
+        let ledger = Ledger::new(&store, 0);
+        assert!(ledger.refund("invoice", "1", "x", None, on_row(5)).await.is_ok());
+        assert!(ledger.refund("invoice", "1", "x", None, on_row(1)).await.is_err());
+        assert!(take(&store, 5, None).await.is_ok(), "the rest of the total is still refundable");
+    });
+}
+
+#[test]
+fn released_refunds_give_the_amount_back() {
+    let store = MemoryStore::new();
+    seed(&store, 10);
+    block_on(async {
+        take(&store, 10, None).await.unwrap();
+        let ledger = Ledger::new(&store, 5);
+        let (entry, record) = ledger
+            .update_refund("invoice", "1", "r1", "x", |r, _| {
+                r.status = "CANCELLED".into();
+                r.holds_funds = false;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        assert_eq!((entry.updated, record.remaining()), (5, Decimal::from(10)));
+        assert!(take(&store, 10, None).await.is_ok());
+        // Re-holding a released refund would now exceed the capture.
+        let again = ledger
+            .update_refund("invoice", "1", "r1", "x", |r, _| {
+                r.holds_funds = true;
+                Ok(())
+            })
+            .await;
+        assert!(matches!(again, Err(AppError::Conflict(_))));
+    });
+}
+
+#[test]
+fn endless_lost_races_end_in_contention() {
+    let store = MemoryStore::new();
+    seed(&store, 10);
+    store.inject(Fault::LoseEverySwap);
+    assert_eq!(block_on(take(&store, 1, None)).unwrap_err(), AppError::Contention);
+    store.clear_fault();
+    assert!(stored(&store).refunds.is_empty());
+}
+
+#[test]
+fn refund_ids_carry_their_source() {
+    assert_eq!(RefundIds::compose(42, 3).unwrap(), 42_000_003);
+    assert_eq!(RefundIds::source_of(42_000_003), Some(42));
+    assert_eq!(RefundIds::source_of(7), None);
+    assert!(RefundIds::compose(1, 1_000_000).is_err());
+    assert!(RefundIds::compose(RefundIds::MAX_SOURCE_ID, 999_999).unwrap() < 1 << 53);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// However concurrent refunds interleave, the accepted ones never exceed what was captured,
+    /// and every unit that could be refunded was.
+    #[test]
+    fn concurrent_refunds_never_exceed_captured(pattern in any::<u64>(), captured in 1i64..20, n in 1usize..30) {
+        let store = MemoryStore::with_yields(pattern);
+        seed(&store, captured);
+        let results = block_on(join_all((0..n).map(|_| take(&store, 1, None))));
+        let accepted = results.iter().filter(|r| r.is_ok()).count() as i64;
+        prop_assert_eq!(accepted, captured.min(n as i64));
+        let all_refusals = results.iter().all(|r| matches!(r, Ok(_) | Err(AppError::Refused { .. })));
+        prop_assert!(all_refusals);
+        prop_assert_eq!(stored(&store).refunded(), Decimal::from(accepted));
+    }
+
+    /// Concurrent retries with one key take the refund once and all answer with it.
+    #[test]
+    fn concurrent_retries_take_one_refund(pattern in any::<u64>(), n in 1usize..20) {
+        let store = MemoryStore::with_yields(pattern);
+        seed(&store, 100);
+        let results = block_on(join_all((0..n).map(|_| take(&store, 7, Some("same")))));
+        let ids: Vec<String> = results.iter().map(|r| r.as_ref().unwrap().parts().0.id.clone()).collect();
+        prop_assert!(ids.iter().all(|id| id == &ids[0]));
+        prop_assert_eq!(stored(&store).refunds.len(), 1);
+    }
+
+    /// A store failure at any operation leaves the record unchanged or fully updated, and a retry
+    /// with the same key then holds the refund exactly once.
+    #[test]
+    fn a_fault_anywhere_is_all_or_nothing(at in 1u64..4) {
+        let store = MemoryStore::new();
+        seed(&store, 10);
+        let before = stored(&store);
+        store.inject(Fault::FailNth(at));
+        let first = block_on(take(&store, 3, Some("k")));
+        store.clear_fault();
+        let after = stored(&store);
+        match first {
+            Err(AppError::Store(_)) => prop_assert_eq!(&after, &before),
+            Ok(_) => prop_assert_eq!(after.refunds.len(), 1),
+            Err(other) => prop_assert!(false, "unexpected error {}", other),
+        }
+        prop_assert!(block_on(take(&store, 3, Some("k"))).is_ok());
+        prop_assert_eq!(stored(&store).refunds.len(), 1);
+        prop_assert_eq!(stored(&store).refunded(), Decimal::from(3));
+    }
+}

@@ -1,0 +1,21 @@
+//! Everything the refund components share: money, validation, errors, the store and the ledger on
+//! it, idempotency and auth. It knows no API's field names; each component maps its own
+//! contract onto these pieces and renders the result in its own shape.
+
+pub mod auth;
+pub mod clock;
+pub mod context;
+pub mod currency;
+pub mod error;
+pub mod http;
+pub mod idempotency;
+pub mod json;
+pub mod ledger;
+pub mod money;
+#[cfg(target_arch = "wasm32")]
+pub mod platform;
+pub mod store;
+
+pub use context::Ctx;
+pub use error::{AppError, AppResult, Errors, FieldError};
+pub use rust_decimal::Decimal;

@@ -1,0 +1,61 @@
+//! The Spin side of a request (wasm32 only): read the body with its limit, the tokens and the
+//! clock, run the handler, and write its response. Every component's entry point is two calls.
+
+use crate::auth::Tokens;
+use crate::context::Ctx;
+use crate::http::{MAX_BODY_BYTES, Request, Response};
+use crate::store::SpinStore;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+
+/// Turns Spin's request into the handler's, with the context for it.
+pub async fn prepare(req: spin_sdk::http::Request) -> (Request, Ctx<SpinStore>) {
+    let (parts, mut body) = req.into_parts();
+    let mut bytes = Vec::new();
+    let mut too_large = false;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else { break };
+        if let Ok(data) = frame.into_data() {
+            if bytes.len() + data.len() > MAX_BODY_BYTES {
+                too_large = true;
+                break;
+            }
+            bytes.extend_from_slice(&data);
+        }
+    }
+    let request = Request {
+        method: parts.method,
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().unwrap_or("").to_string(),
+        headers: parts.headers,
+        body: bytes,
+        body_too_large: too_large,
+    };
+    let tokens = Tokens {
+        full: variable("token").await,
+        read_only: variable("read_only_token").await,
+    };
+    let ctx = Ctx { store: SpinStore::new(), tokens, now: crate::clock::now_unix() };
+    (request, ctx)
+}
+
+/// A missing or unreadable variable is an empty token, which accepts nothing.
+async fn variable(name: &str) -> String {
+    spin_sdk::variables::get(name).await.unwrap_or_default()
+}
+
+/// Turns the handler's response into Spin's; the body is sent whole, in one frame.
+pub fn respond(response: Response) -> http::Response<Full<Bytes>> {
+    let mut builder = http::Response::builder().status(response.status);
+    for (name, value) in &response.headers {
+        builder = builder.header(name, value);
+    }
+    builder = builder.header("content-length", response.body.len());
+    builder
+        .body(Full::new(Bytes::from(response.body)))
+        .unwrap_or_else(|_| {
+            let mut fallback = http::Response::new(Full::new(Bytes::new()));
+            *fallback.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+            fallback
+        })
+}
