@@ -141,6 +141,16 @@ impl Errors {
         self.0.is_empty()
     }
 
+    /// The validation error for what was reported. For the `let ... else` of required fields:
+    /// a field that is missing has always been reported, but should that ever not hold, the
+    /// request is still refused rather than the component panicking.
+    pub fn fail(mut self) -> AppError {
+        if self.0.is_empty() {
+            self.push("body", "invalid", "the request is invalid");
+        }
+        AppError::Validation(self.0)
+    }
+
     /// `Ok(value)` when nothing was reported, else the validation error.
     pub fn finish<T>(self, value: T) -> AppResult<T> {
         if self.0.is_empty() {

@@ -14,8 +14,24 @@ pub mod ledger;
 pub mod money;
 #[cfg(target_arch = "wasm32")]
 pub mod platform;
+pub mod render;
+pub mod sources;
 pub mod store;
 
 pub use context::Ctx;
 pub use error::{AppError, AppResult, Errors, FieldError};
 pub use rust_decimal::Decimal;
+
+/// Declares a component's Spin entry point (wasm32 only) around its handler
+/// `async fn handle<S: Store>(&Request, &Ctx<S>) -> Response`.
+#[macro_export]
+macro_rules! spin_component {
+    ($handler:path) => {
+        #[cfg(target_arch = "wasm32")]
+        #[::spin_sdk::http_service]
+        async fn spin_entry(req: ::spin_sdk::http::Request) -> impl ::spin_sdk::http::IntoResponse {
+            let (req, ctx) = $crate::platform::prepare(req).await;
+            $crate::platform::respond($handler(&req, &ctx).await)
+        }
+    };
+}

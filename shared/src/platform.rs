@@ -59,3 +59,4 @@ pub fn respond(response: Response) -> http::Response<Full<Bytes>> {
             fallback
         })
 }
+

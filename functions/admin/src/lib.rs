@@ -1,0 +1,9 @@
+//! The admin component (`/admin/...`): loads and reads the refundable sources every refund is
+//! taken against. Bearer token: the `token` variable (the app's `admin_token`).
+
+mod handler;
+mod view;
+
+pub use handler::handle;
+
+refund_shared::spin_component!(handle);
