@@ -1,0 +1,14 @@
+//! A Spin-compatible host for the end-to-end tests and for local serving: it reads `spin.toml`,
+//! compiles each component once, instantiates it fresh for every request (as Spin does), and
+//! provides WASI, `wasi:http@0.3.0-rc-2026-03-15` serving, `wasi:keyvalue` and `spin:variables`
+//! over one in-memory store per label.
+
+mod bindings;
+mod host;
+pub mod kv;
+pub mod manifest;
+mod spin_kv;
+mod state;
+
+pub use host::{App, Reply, TestHost};
+pub use kv::{Faults, OpCounts};

@@ -1,0 +1,279 @@
+//! Compiling the app once and serving requests with a fresh instance each, as Spin does.
+
+use crate::kv::{Counter, Faults, KvStore, OpCounts};
+use crate::manifest::{Manifest, resolve};
+use crate::state::{HostState, NoOutboundHttp};
+use anyhow::{Result, anyhow, bail};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::{Config, Engine, Store, StoreLimitsBuilder};
+use wasmtime_wasi::WasiCtx;
+use wasmtime_wasi_http::WasiHttpCtx;
+use wasmtime_wasi_http::p3::bindings::ServicePre;
+use wasmtime_wasi_http::p3::bindings::http::types::ErrorCode;
+
+/// The command that builds what the host serves; named in every "missing .wasm" error.
+pub const BUILD_COMMAND: &str = "scripts/build";
+
+/// How long one request may run before the host gives up on it.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// The most linear memory one instance may grow to.
+const MEMORY_LIMIT: usize = 64 << 20;
+
+struct Compiled {
+    pre: ServicePre<HostState>,
+    wasm_bytes: u64,
+    compile_time: Duration,
+}
+
+/// An application: its manifest and its components, compiled.
+pub struct App {
+    engine: Engine,
+    manifest: Manifest,
+    components: HashMap<String, Compiled>,
+}
+
+impl App {
+    /// Reads a manifest and compiles every component it names.
+    pub fn load(manifest_path: &Path) -> Result<App> {
+        let manifest = Manifest::load(manifest_path)?;
+        let mut config = Config::new();
+        config.wasm_component_model(true);
+        config.wasm_component_model_async(true);
+        let engine = Engine::new(&config)?;
+        let mut linker = Linker::<HostState>::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wasmtime_wasi::p3::add_to_linker(&mut linker)?;
+        wasmtime_wasi_http::p3::add_to_linker(&mut linker)?;
+        crate::bindings::Host_::add_to_linker::<_, HasSelf<HostState>>(&mut linker, |s| s)?;
+        let mut components = HashMap::new();
+        for (id, c) in &manifest.components {
+            let bytes = std::fs::read(&c.wasm).map_err(|e| {
+                anyhow!(
+                    "component `{id}`: cannot read {} ({e}). Build the components first: `{BUILD_COMMAND}`",
+                    c.wasm.display()
+                )
+            })?;
+            let started = Instant::now();
+            let component = Component::new(&engine, &bytes).map_err(|e| anyhow!("compiling component `{id}`: {e:?}"))?;
+            let pre = linker
+                .instantiate_pre(&component)
+                .map_err(|e| anyhow!("linking component `{id}` (it imports something the host lacks): {e:?}"))?;
+            let pre = ServicePre::new(pre).map_err(|e| anyhow!("component `{id}` exports no wasi:http handler: {e:?}"))?;
+            components.insert(
+                id.clone(),
+                Compiled { pre, wasm_bytes: bytes.len() as u64, compile_time: started.elapsed() },
+            );
+        }
+        Ok(App { engine, manifest, components })
+    }
+
+    /// The workspace's app (`spin.toml` at the repository root), compiled once per process.
+    pub fn workspace() -> Arc<App> {
+        static APP: OnceLock<Arc<App>> = OnceLock::new();
+        APP.get_or_init(|| {
+            let path = workspace_root().join("spin.toml");
+            match App::load(&path) {
+                Ok(app) => Arc::new(app),
+                Err(e) => panic!("{e:#}"),
+            }
+        })
+        .clone()
+    }
+
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// `.wasm` size and compile time of a component.
+    pub fn component_stats(&self, id: &str) -> Option<(u64, Duration)> {
+        self.components.get(id).map(|c| (c.wasm_bytes, c.compile_time))
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+}
+
+/// The repository root (this crate lives in `tests/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+/// A response, with the store operations its request made.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub body: Bytes,
+    pub ops: OpCounts,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("response is not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// One host: an app, its own key-value store and variable values. Cheap to make per test.
+#[derive(Clone)]
+pub struct TestHost {
+    app: Arc<App>,
+    kv: Arc<KvStore>,
+    variables: HashMap<String, Option<String>>,
+}
+
+impl TestHost {
+    /// A host of the workspace's app with an empty store and the manifest's variable defaults.
+    pub fn new() -> TestHost {
+        TestHost::of(App::workspace())
+    }
+
+    pub fn of(app: Arc<App>) -> TestHost {
+        let variables = app.manifest.variables.clone();
+        TestHost { app, kv: Arc::new(KvStore::default()), variables }
+    }
+
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    /// Overrides an application variable, as `SPIN_VARIABLE_<NAME>` would.
+    pub fn set_variable(&mut self, name: &str, value: &str) {
+        self.variables.insert(name.to_string(), Some(value.to_string()));
+    }
+
+    pub fn kv(&self) -> &KvStore {
+        &self.kv
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        self.kv.set_faults(faults);
+    }
+
+    /// Sends a request to the component its path routes to.
+    pub async fn send(&self, req: http::Request<Bytes>) -> Result<Reply> {
+        let path = req.uri().path().to_string();
+        let Some(route) = self.app.manifest.route(&path) else {
+            return Ok(Reply { status: 404, headers: Default::default(), body: Bytes::new(), ops: OpCounts::default() });
+        };
+        let spec = &self.app.manifest.components[&route.component];
+        let compiled = &self.app.components[&route.component];
+        let variables = spec
+            .variables
+            .iter()
+            .filter_map(|(name, template)| Some((name.clone(), resolve(template, &self.variables)?)))
+            .collect();
+        let ops = Arc::new(Counter::default());
+        let state = HostState {
+            wasi: WasiCtx::builder().build(),
+            http: WasiHttpCtx::new(),
+            table: Default::default(),
+            hooks: NoOutboundHttp,
+            kv: self.kv.clone(),
+            ops: ops.clone(),
+            allowed_stores: spec.key_value_stores.clone(),
+            variables: Arc::new(variables),
+            limits: StoreLimitsBuilder::new().memory_size(MEMORY_LIMIT).build(),
+        };
+        let req = with_spin_headers(req, &route.pattern)?;
+        let (status, headers, body) = tokio::time::timeout(REQUEST_TIMEOUT, execute(&self.app.engine, &compiled.pre, state, req))
+            .await
+            .map_err(|_| anyhow!("the component did not answer within {REQUEST_TIMEOUT:?}"))??;
+        Ok(Reply { status, headers, body, ops: ops.snapshot() })
+    }
+
+    /// Convenience: a request with headers and a body.
+    pub async fn request(&self, method: &str, uri: &str, headers: &[(&str, &str)], body: impl Into<Bytes>) -> Reply {
+        let mut builder = http::Request::builder().method(method).uri(format!("http://localhost:3000{uri}"));
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let req = builder.body(body.into()).expect("a valid test request");
+        match self.send(req).await {
+            Ok(reply) => reply,
+            Err(e) => panic!("{method} {uri}: the host failed: {e:#}"),
+        }
+    }
+}
+
+impl Default for TestHost {
+    fn default() -> Self {
+        TestHost::new()
+    }
+}
+
+/// Adds the headers Spin gives a component about the route that matched.
+fn with_spin_headers(mut req: http::Request<Bytes>, route: &str) -> Result<http::Request<Bytes>> {
+    let uri = req.uri().clone();
+    let authority = uri.authority().map(|a| a.as_str()).unwrap_or("localhost");
+    let path_and_query = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let base = route.trim_end_matches("/...");
+    let path_info = uri.path().strip_prefix(base).unwrap_or("");
+    let headers = req.headers_mut();
+    let mut put = |name: &'static str, value: String| -> Result<()> {
+        headers.insert(name, value.parse()?);
+        Ok(())
+    };
+    put("spin-full-url", format!("http://{authority}{path_and_query}"))?;
+    put("spin-path-info", path_info.to_string())?;
+    put("spin-matched-route", route.to_string())?;
+    put("spin-raw-component-route", route.to_string())?;
+    put("spin-component-route", base.to_string())?;
+    put("spin-base-path", "/".to_string())?;
+    put("spin-client-addr", "127.0.0.1:0".to_string())?;
+    if !req.headers().contains_key("host") {
+        let host = authority.to_string();
+        req.headers_mut().insert("host", host.parse()?);
+    }
+    Ok(req)
+}
+
+/// Instantiates the component and runs `wasi:http/handler.handle`, collecting the whole body
+/// while the store's event loop still runs (the guest writes the body after returning).
+async fn execute(
+    engine: &Engine,
+    pre: &ServicePre<HostState>,
+    state: HostState,
+    req: http::Request<Bytes>,
+) -> Result<(u16, http::HeaderMap, Bytes)> {
+    let mut store = Store::new(engine, state);
+    store.limiter(|s| &mut s.limits);
+    let service = pre.instantiate_async(&mut store).await?;
+    let req = req.map(|b| Full::new(b).map_err(|never| -> ErrorCode { match never {} }));
+    let (request, request_io) = wasmtime_wasi_http::p3::Request::from_http(req);
+    let outcome = store
+        .run_concurrent(async move |accessor| -> wasmtime::Result<_> {
+            let response = service
+                .handle(accessor, request)
+                .await?
+                .map_err(|code| wasmtime::Error::msg(format!("the component answered with an error code: {code:?}")))?;
+            let response = accessor.with(|mut access| response.into_http(&mut access, request_io))?;
+            let (parts, body) = response.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map_err(|code| wasmtime::Error::msg(format!("reading the response body: {code:?}")))?
+                .to_bytes();
+            Ok((parts.status.as_u16(), parts.headers, body))
+        })
+        .await;
+    match outcome {
+        Ok(Ok(reply)) => Ok(reply),
+        Ok(Err(e)) | Err(e) => bail!("the component failed: {e:?}"),
+    }
+}
