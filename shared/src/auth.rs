@@ -59,20 +59,41 @@ mod tests {
 
     #[test]
     fn tokens() {
-        let t = Tokens { full: "w".into(), read_only: "r".into() };
+        let t = Tokens {
+            full: "w".into(),
+            read_only: "r".into(),
+        };
         assert!(authorize(&req(Some("Bearer w")), &t, Access::Write).is_ok());
         assert!(authorize(&req(Some("bearer w")), &t, Access::Write).is_ok());
         assert!(authorize(&req(Some("Bearer r")), &t, Access::Read).is_ok());
-        assert_eq!(authorize(&req(Some("Bearer r")), &t, Access::Write), Err(AppError::Forbidden));
-        assert_eq!(authorize(&req(Some("Bearer x")), &t, Access::Read), Err(AppError::Unauthorized));
-        assert_eq!(authorize(&req(Some("Basic w")), &t, Access::Read), Err(AppError::Unauthorized));
-        assert_eq!(authorize(&req(Some("Bearer")), &t, Access::Read), Err(AppError::Unauthorized));
-        assert_eq!(authorize(&req(None), &t, Access::Read), Err(AppError::Unauthorized));
+        assert_eq!(
+            authorize(&req(Some("Bearer r")), &t, Access::Write),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(
+            authorize(&req(Some("Bearer x")), &t, Access::Read),
+            Err(AppError::Unauthorized)
+        );
+        assert_eq!(
+            authorize(&req(Some("Basic w")), &t, Access::Read),
+            Err(AppError::Unauthorized)
+        );
+        assert_eq!(
+            authorize(&req(Some("Bearer")), &t, Access::Read),
+            Err(AppError::Unauthorized)
+        );
+        assert_eq!(
+            authorize(&req(None), &t, Access::Read),
+            Err(AppError::Unauthorized)
+        );
     }
 
     #[test]
     fn empty_tokens_accept_nothing() {
         let t = Tokens::default();
-        assert_eq!(authorize(&req(Some("Bearer ")), &t, Access::Read), Err(AppError::Unauthorized));
+        assert_eq!(
+            authorize(&req(Some("Bearer ")), &t, Access::Read),
+            Err(AppError::Unauthorized)
+        );
     }
 }

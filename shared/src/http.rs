@@ -81,17 +81,20 @@ impl Request {
     }
 
     pub fn query_param(&self, name: &str) -> Option<String> {
-        self.query_pairs().into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.query_pairs()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 
     /// `scheme://host` of the request as the client addressed it (Spin passes the full URL).
     pub fn origin(&self) -> String {
-        if let Some(full) = self.header("spin-full-url") {
-            if let Some(scheme_end) = full.find("://") {
-                let rest = &full[scheme_end + 3..];
-                let host_end = rest.find('/').unwrap_or(rest.len());
-                return format!("{}{}", &full[..scheme_end + 3], &rest[..host_end]);
-            }
+        if let Some(full) = self.header("spin-full-url")
+            && let Some(scheme_end) = full.find("://")
+        {
+            let rest = &full[scheme_end + 3..];
+            let host_end = rest.find('/').unwrap_or(rest.len());
+            return format!("{}{}", &full[..scheme_end + 3], &rest[..host_end]);
         }
         format!("http://{}", self.header("host").unwrap_or("localhost"))
     }
@@ -123,7 +126,11 @@ impl Response {
     }
 
     pub fn empty(status: u16) -> Self {
-        Response { status, headers: Vec::new(), body: Vec::new() }
+        Response {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
     }
 
     pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
@@ -161,7 +168,10 @@ mod tests {
         assert_eq!(req.media_type().as_deref(), Some("application/json"));
         assert!(req.require_json().is_ok());
         let xml = Request::new(Method::POST, "/", "").with_header("content-type", "text/xml");
-        assert!(matches!(xml.require_json(), Err(AppError::UnsupportedMediaType(_))));
+        assert!(matches!(
+            xml.require_json(),
+            Err(AppError::UnsupportedMediaType(_))
+        ));
     }
 
     #[test]

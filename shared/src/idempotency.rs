@@ -26,7 +26,10 @@ pub fn from_request<T: Serialize>(req: &Request, asked: &T) -> AppResult<Option<
 
 /// An idempotency key from the API's own field (a correlation id).
 pub fn keyed<T: Serialize>(key: &str, asked: &T) -> Idempotency {
-    Idempotency { key: key.to_string(), fingerprint: fingerprint(asked) }
+    Idempotency {
+        key: key.to_string(),
+        fingerprint: fingerprint(asked),
+    }
 }
 
 /// A stable digest of the validated request, so the same request in other whitespace or key

@@ -9,13 +9,23 @@ use std::fmt;
 /// Parses a request body into a JSON value. Syntax errors name the line and column; an object
 /// that repeats a key is refused (which of two values a client meant is unknowable).
 pub fn parse(body: &[u8], field: &str) -> AppResult<Value> {
-    let text = std::str::from_utf8(body)
-        .map_err(|e| AppError::field(field, "invalid_encoding", format!("the body is not valid UTF-8 ({e})")))?;
+    let text = std::str::from_utf8(body).map_err(|e| {
+        AppError::field(
+            field,
+            "invalid_encoding",
+            format!("the body is not valid UTF-8 ({e})"),
+        )
+    })?;
     let syntax = |e: serde_json::Error| {
         AppError::field(
             field,
             "malformed_json",
-            format!("malformed JSON at line {} column {}: {}", e.line(), e.column(), describe(&e)),
+            format!(
+                "malformed JSON at line {} column {}: {}",
+                e.line(),
+                e.column(),
+                describe(&e)
+            ),
         )
     };
     // First pass: reject duplicate keys (serde_json would keep the last silently).
@@ -97,7 +107,11 @@ impl<'a> Obj<'a> {
     /// The body's top-level object, or a validation error naming `what` when it is not one.
     pub fn root(value: &'a Value, prefix: &'a str, case_insensitive: bool) -> AppResult<Obj<'a>> {
         match value {
-            Value::Object(map) => Ok(Obj { map, prefix, case_insensitive }),
+            Value::Object(map) => Ok(Obj {
+                map,
+                prefix,
+                case_insensitive,
+            }),
             _ => Err(AppError::field(
                 if prefix.is_empty() { "body" } else { prefix },
                 "invalid_type",
@@ -108,7 +122,11 @@ impl<'a> Obj<'a> {
 
     /// A nested object, sharing this one's case rule, under its own path.
     pub fn nested(map: &'a Map<String, Value>, prefix: &'a str, case_insensitive: bool) -> Self {
-        Obj { map, prefix, case_insensitive }
+        Obj {
+            map,
+            prefix,
+            case_insensitive,
+        }
     }
 
     pub fn case_insensitive(&self) -> bool {
@@ -160,7 +178,11 @@ impl<'a> Obj<'a> {
         match self.get(name)? {
             Value::Bool(b) => Some(*b),
             _ => {
-                errors.push(self.path(name), "invalid_type", format!("{name} must be true or false"));
+                errors.push(
+                    self.path(name),
+                    "invalid_type",
+                    format!("{name} must be true or false"),
+                );
                 None
             }
         }
@@ -182,7 +204,11 @@ impl<'a> Obj<'a> {
         match self.get(name)? {
             Value::Object(map) => Some(map),
             _ => {
-                errors.push(self.path(name), "invalid_type", format!("{name} must be an object"));
+                errors.push(
+                    self.path(name),
+                    "invalid_type",
+                    format!("{name} must be an object"),
+                );
                 None
             }
         }
@@ -201,11 +227,19 @@ impl<'a> Obj<'a> {
         match self.get(name)? {
             Value::Array(items) if items.len() <= max_items => Some(items),
             Value::Array(_) => {
-                errors.push(self.path(name), "too_many_items", format!("{name} may hold at most {max_items} items"));
+                errors.push(
+                    self.path(name),
+                    "too_many_items",
+                    format!("{name} may hold at most {max_items} items"),
+                );
                 None
             }
             _ => {
-                errors.push(self.path(name), "invalid_type", format!("{name} must be an array"));
+                errors.push(
+                    self.path(name),
+                    "invalid_type",
+                    format!("{name} must be an array"),
+                );
                 None
             }
         }
@@ -221,7 +255,11 @@ pub fn as_str(value: &Value, path: &str, max_len: usize, errors: &mut Errors) ->
     match value {
         Value::String(s) if s.chars().count() <= max_len => Some(s.clone()),
         Value::String(_) => {
-            errors.push(path, "too_long", format!("{} must be at most {max_len} characters", leaf(path)));
+            errors.push(
+                path,
+                "too_long",
+                format!("{} must be at most {max_len} characters", leaf(path)),
+            );
             None
         }
         _ => {
@@ -241,11 +279,19 @@ pub fn as_int(value: &Value, path: &str, min: i64, max: i64, errors: &mut Errors
     match n.as_i64() {
         Some(i) if (min..=max).contains(&i) => Some(i),
         Some(_) => {
-            errors.push(path, "out_of_range", format!("{name} must be between {min} and {max}"));
+            errors.push(
+                path,
+                "out_of_range",
+                format!("{name} must be between {min} and {max}"),
+            );
             None
         }
         None if n.as_u64().is_some() || is_integer_literal(&n.to_string()) => {
-            errors.push(path, "out_of_range", format!("{name} must be between {min} and {max}"));
+            errors.push(
+                path,
+                "out_of_range",
+                format!("{name} must be between {min} and {max}"),
+            );
             None
         }
         None => {
@@ -274,7 +320,11 @@ mod tests {
 
     #[test]
     fn keeps_the_requests_digits() {
-        let v = parse(br#"{"a": 10.10, "b": 0.1000000000000000055511151231257827}"#, "body").unwrap();
+        let v = parse(
+            br#"{"a": 10.10, "b": 0.1000000000000000055511151231257827}"#,
+            "body",
+        )
+        .unwrap();
         assert_eq!(v["a"].to_string(), "10.10");
         assert_eq!(v["b"].to_string(), "0.1000000000000000055511151231257827");
     }
@@ -316,7 +366,11 @@ mod tests {
 
     #[test]
     fn integers_are_checked_for_type_and_range() {
-        let v = parse(br#"{"a": 1.5, "b": "1", "c": 99999999999999999999, "d": 7}"#, "body").unwrap();
+        let v = parse(
+            br#"{"a": 1.5, "b": "1", "c": 99999999999999999999, "d": 7}"#,
+            "body",
+        )
+        .unwrap();
         let o = Obj::root(&v, "", false).unwrap();
         let mut errors = Errors::default();
         assert_eq!(o.req_int("a", 1, 10, &mut errors), None);
@@ -325,7 +379,10 @@ mod tests {
         assert_eq!(o.req_int("d", 1, 10, &mut errors), Some(7));
         assert_eq!(o.req_int("e", 1, 10, &mut errors), None);
         let codes: Vec<_> = errors.0.iter().map(|e| e.code).collect();
-        assert_eq!(codes, ["invalid_type", "invalid_type", "out_of_range", "required"]);
+        assert_eq!(
+            codes,
+            ["invalid_type", "invalid_type", "out_of_range", "required"]
+        );
     }
 
     #[test]

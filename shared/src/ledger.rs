@@ -4,7 +4,7 @@
 
 mod record;
 
-pub use record::{IdempotencyEntry, RefundEntry, SourceRecord, RECORD_VERSION};
+pub use record::{IdempotencyEntry, RECORD_VERSION, RefundEntry, SourceRecord};
 
 use crate::error::{AppError, AppResult};
 use crate::store::Store;
@@ -144,10 +144,10 @@ impl<'s, S: Store> Ledger<'s, S> {
                 let record = slot
                     .as_mut()
                     .ok_or_else(|| AppError::NotFound(what.to_string()))?;
-                if let Some(idem) = idempotency {
-                    if let Some(replayed) = record.replay(idem)? {
-                        return Ok(Write::Skip(Outcome::Replayed(replayed, record.clone())));
-                    }
+                if let Some(idem) = idempotency
+                    && let Some(replayed) = record.replay(idem)?
+                {
+                    return Ok(Write::Skip(Outcome::Replayed(replayed, record.clone())));
                 }
                 let seq = record.next_seq + 1;
                 let new = decide(record, seq)?;

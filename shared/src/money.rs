@@ -22,23 +22,41 @@ pub enum AmountSyntax {
 /// Reads a positive amount in major units, reporting every problem against `path`.
 /// The currency's exponent is checked separately ([`check_scale`]) because an API may learn the
 /// currency only from the stored source.
-pub fn parse_positive(value: &Value, path: &str, syntax: AmountSyntax, errors: &mut Errors) -> Option<Decimal> {
+pub fn parse_positive(
+    value: &Value,
+    path: &str,
+    syntax: AmountSyntax,
+    errors: &mut Errors,
+) -> Option<Decimal> {
     let amount = parse_decimal(value, path, syntax, errors)?;
     if amount <= Decimal::ZERO {
-        errors.push(path, "not_positive", format!("{} must be greater than 0", leaf(path)));
+        errors.push(
+            path,
+            "not_positive",
+            format!("{} must be greater than 0", leaf(path)),
+        );
         return None;
     }
     Some(amount)
 }
 
 /// Reads a decimal (any sign), refusing non-numbers, NaN/Infinity and absurd magnitudes.
-pub fn parse_decimal(value: &Value, path: &str, syntax: AmountSyntax, errors: &mut Errors) -> Option<Decimal> {
+pub fn parse_decimal(
+    value: &Value,
+    path: &str,
+    syntax: AmountSyntax,
+    errors: &mut Errors,
+) -> Option<Decimal> {
     let name = leaf(path);
     let text = match value {
         Value::Number(n) => n.to_string(),
         Value::String(s) if syntax == AmountSyntax::NumberOrString => s.trim().to_string(),
         _ => {
-            let kind = if syntax == AmountSyntax::NumberOnly { "a number" } else { "a number or a decimal string" };
+            let kind = if syntax == AmountSyntax::NumberOnly {
+                "a number"
+            } else {
+                "a number or a decimal string"
+            };
             errors.push(path, "invalid_type", format!("{name} must be {kind}"));
             return None;
         }
@@ -67,7 +85,10 @@ fn decimal_from_text(text: &str) -> Result<Decimal, TextError> {
         return Err(TextError::NotANumber);
     }
     let (mantissa, exponent) = match text.find(['e', 'E']) {
-        Some(i) => (&text[..i], text[i + 1..].parse::<i64>().map_err(|_| TextError::TooLarge)?),
+        Some(i) => (
+            &text[..i],
+            text[i + 1..].parse::<i64>().map_err(|_| TextError::TooLarge)?,
+        ),
         None => (text, 0),
     };
     if mantissa.len() > 40 {
@@ -78,10 +99,18 @@ fn decimal_from_text(text: &str) -> Result<Decimal, TextError> {
         return Ok(base);
     }
     if exponent.abs() > 28 {
-        return if base.is_zero() { Ok(Decimal::ZERO) } else { Err(TextError::TooLarge) };
+        return if base.is_zero() {
+            Ok(Decimal::ZERO)
+        } else {
+            Err(TextError::TooLarge)
+        };
     }
     let scale = Decimal::from_i128_with_scale(10i128.pow(exponent.unsigned_abs() as u32), 0);
-    let result = if exponent > 0 { base.checked_mul(scale) } else { base.checked_div(scale) };
+    let result = if exponent > 0 {
+        base.checked_mul(scale)
+    } else {
+        base.checked_div(scale)
+    };
     result.ok_or(TextError::TooLarge)
 }
 
@@ -142,7 +171,11 @@ pub fn parse_currency(value: &Value, path: &str, errors: &mut Errors) -> Option<
         Value::String(code) => match Currency::find(code) {
             Some(c) => Some(c),
             None => {
-                errors.push(path, "invalid_currency", format!("{} must be an ISO 4217 currency code", leaf(path)));
+                errors.push(
+                    path,
+                    "invalid_currency",
+                    format!("{} must be an ISO 4217 currency code", leaf(path)),
+                );
                 None
             }
         },
@@ -208,11 +241,28 @@ mod tests {
 
     #[test]
     fn exact_digits() {
-        assert_eq!(parse("10.1", AmountSyntax::NumberOnly).unwrap().to_string(), "10.1");
-        assert_eq!(parse("10.10", AmountSyntax::NumberOnly).unwrap().to_string(), "10.1");
-        assert_eq!(parse("\"10.10\"", AmountSyntax::NumberOrString).unwrap().to_string(), "10.1");
-        assert_eq!(parse("1.5e1", AmountSyntax::NumberOnly).unwrap().to_string(), "15");
-        assert_eq!(parse("0.1", AmountSyntax::NumberOnly).unwrap() * Decimal::from(3), Decimal::new(3, 1));
+        assert_eq!(
+            parse("10.1", AmountSyntax::NumberOnly).unwrap().to_string(),
+            "10.1"
+        );
+        assert_eq!(
+            parse("10.10", AmountSyntax::NumberOnly).unwrap().to_string(),
+            "10.1"
+        );
+        assert_eq!(
+            parse("\"10.10\"", AmountSyntax::NumberOrString)
+                .unwrap()
+                .to_string(),
+            "10.1"
+        );
+        assert_eq!(
+            parse("1.5e1", AmountSyntax::NumberOnly).unwrap().to_string(),
+            "15"
+        );
+        assert_eq!(
+            parse("0.1", AmountSyntax::NumberOnly).unwrap() * Decimal::from(3),
+            Decimal::new(3, 1)
+        );
     }
 
     #[test]
@@ -223,11 +273,23 @@ mod tests {
         assert_eq!(parse("1e400", AmountSyntax::NumberOnly), Err("too_large"));
         assert_eq!(parse("1e19", AmountSyntax::NumberOnly), Err("too_large"));
         assert_eq!(parse("\"10\"", AmountSyntax::NumberOnly), Err("invalid_type"));
-        assert_eq!(parse("\"NaN\"", AmountSyntax::NumberOrString), Err("invalid_number"));
-        assert_eq!(parse("\"Infinity\"", AmountSyntax::NumberOrString), Err("invalid_number"));
-        assert_eq!(parse("\"1,5\"", AmountSyntax::NumberOrString), Err("invalid_number"));
+        assert_eq!(
+            parse("\"NaN\"", AmountSyntax::NumberOrString),
+            Err("invalid_number")
+        );
+        assert_eq!(
+            parse("\"Infinity\"", AmountSyntax::NumberOrString),
+            Err("invalid_number")
+        );
+        assert_eq!(
+            parse("\"1,5\"", AmountSyntax::NumberOrString),
+            Err("invalid_number")
+        );
         assert_eq!(parse("true", AmountSyntax::NumberOrString), Err("invalid_type"));
-        assert_eq!(parse(&format!("0.{}1", "0".repeat(60)), AmountSyntax::NumberOnly), Err("too_large"));
+        assert_eq!(
+            parse(&format!("0.{}1", "0".repeat(60)), AmountSyntax::NumberOnly),
+            Err("too_large")
+        );
     }
 
     #[test]
@@ -237,7 +299,10 @@ mod tests {
         let bhd = Currency::find("BHD").unwrap();
         let mut errors = Errors::default();
         assert!(check_scale(Decimal::new(1001, 2), usd, "a", &mut errors));
-        assert!(check_scale(Decimal::new(10100, 3), usd, "a", &mut errors), "10.100 is 10.10");
+        assert!(
+            check_scale(Decimal::new(10100, 3), usd, "a", &mut errors),
+            "10.100 is 10.10"
+        );
         assert!(!check_scale(Decimal::new(1, 3), usd, "a", &mut errors));
         assert!(!check_scale(Decimal::new(15, 1), jpy, "a", &mut errors));
         assert!(check_scale(Decimal::new(1, 3), bhd, "a", &mut errors));

@@ -35,7 +35,11 @@ pub async fn prepare(req: spin_sdk::http::Request) -> (Request, Ctx<SpinStore>) 
         full: variable("token").await,
         read_only: variable("read_only_token").await,
     };
-    let ctx = Ctx { store: SpinStore::new(), tokens, now: crate::clock::now_unix() };
+    let ctx = Ctx {
+        store: SpinStore::new(),
+        tokens,
+        now: crate::clock::now_unix(),
+    };
     (request, ctx)
 }
 
@@ -59,4 +63,3 @@ pub fn respond(response: Response) -> http::Response<Full<Bytes>> {
             fallback
         })
 }
-

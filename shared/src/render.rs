@@ -29,7 +29,11 @@ pub fn standard_error(error: &AppError) -> Response {
         fields: error
             .field_errors()
             .into_iter()
-            .map(|f| FieldBody { field: f.path, message: f.message, code: f.code })
+            .map(|f| FieldBody {
+                field: f.path,
+                message: f.message,
+                code: f.code,
+            })
             .collect(),
     };
     Response::json(status, &body).for_error(error)

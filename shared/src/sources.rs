@@ -101,7 +101,12 @@ fn amount(obj: &Obj, name: &str, currency: Option<Currency>, errors: &mut Errors
     amount_value(value, &obj.path(name), currency, errors)
 }
 
-fn amount_value(value: &Value, path: &str, currency: Option<Currency>, errors: &mut Errors) -> Option<Decimal> {
+fn amount_value(
+    value: &Value,
+    path: &str,
+    currency: Option<Currency>,
+    errors: &mut Errors,
+) -> Option<Decimal> {
     let amount = money::parse_decimal(value, path, AmountSyntax::NumberOrString, errors)?;
     if amount < Decimal::ZERO {
         errors.push(path, "negative", format!("{path} must not be negative"));
@@ -120,11 +125,19 @@ fn currency(obj: &Obj, errors: &mut Errors) -> Option<Currency> {
 
 /// One of `allowed`, reported against the field otherwise.
 fn one_of(obj: &Obj, name: &str, allowed: &[&str], required: bool, errors: &mut Errors) -> Option<String> {
-    let value = if required { obj.req_str(name, 64, errors)? } else { obj.opt_str(name, 64, errors)? };
+    let value = if required {
+        obj.req_str(name, 64, errors)?
+    } else {
+        obj.opt_str(name, 64, errors)?
+    };
     if allowed.contains(&value.as_str()) {
         Some(value)
     } else {
-        errors.push(obj.path(name), "invalid_enum", format!("{name} must be one of {}", allowed.join(", ")));
+        errors.push(
+            obj.path(name),
+            "invalid_enum",
+            format!("{name} must be one of {}", allowed.join(", ")),
+        );
         None
     }
 }

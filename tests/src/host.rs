@@ -60,24 +60,34 @@ impl App {
                 )
             })?;
             let started = Instant::now();
-            let component = Component::new(&engine, &bytes).map_err(|e| anyhow!("compiling component `{id}`: {e:?}"))?;
-            let pre = linker
-                .instantiate_pre(&component)
-                .map_err(|e| anyhow!("linking component `{id}` (it imports something the host lacks): {e:?}"))?;
-            let pre = ServicePre::new(pre).map_err(|e| anyhow!("component `{id}` exports no wasi:http handler: {e:?}"))?;
+            let component =
+                Component::new(&engine, &bytes).map_err(|e| anyhow!("compiling component `{id}`: {e:?}"))?;
+            let pre = linker.instantiate_pre(&component).map_err(|e| {
+                anyhow!("linking component `{id}` (it imports something the host lacks): {e:?}")
+            })?;
+            let pre = ServicePre::new(pre)
+                .map_err(|e| anyhow!("component `{id}` exports no wasi:http handler: {e:?}"))?;
             components.insert(
                 id.clone(),
-                Compiled { pre, wasm_bytes: bytes.len() as u64, compile_time: started.elapsed() },
+                Compiled {
+                    pre,
+                    wasm_bytes: bytes.len() as u64,
+                    compile_time: started.elapsed(),
+                },
             );
         }
-        Ok(App { engine, manifest, components })
+        Ok(App {
+            engine,
+            manifest,
+            components,
+        })
     }
 
     /// The workspace's app (`spin.toml` at the repository root), compiled once per process.
     pub fn workspace() -> Arc<App> {
         static APP: OnceLock<Arc<App>> = OnceLock::new();
         APP.get_or_init(|| {
-            let path = workspace_root().join("spin.toml");
+            let path = workspace_root_dir().join("spin.toml");
             match App::load(&path) {
                 Ok(app) => Arc::new(app),
                 Err(e) => panic!("{e:#}"),
@@ -101,8 +111,11 @@ impl App {
 }
 
 /// The repository root (this crate lives in `tests/`).
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+pub fn workspace_root_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
 }
 
 /// A response, with the store operations its request made.
@@ -116,8 +129,12 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("response is not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "response is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
     }
 
     pub fn text(&self) -> String {
@@ -145,7 +162,11 @@ impl TestHost {
 
     pub fn of(app: Arc<App>) -> TestHost {
         let variables = app.manifest.variables.clone();
-        TestHost { app, kv: Arc::new(KvStore::default()), variables }
+        TestHost {
+            app,
+            kv: Arc::new(KvStore::default()),
+            variables,
+        }
     }
 
     pub fn app(&self) -> &App {
@@ -169,7 +190,12 @@ impl TestHost {
     pub async fn send(&self, req: http::Request<Bytes>) -> Result<Reply> {
         let path = req.uri().path().to_string();
         let Some(route) = self.app.manifest.route(&path) else {
-            return Ok(Reply { status: 404, headers: Default::default(), body: Bytes::new(), ops: OpCounts::default() });
+            return Ok(Reply {
+                status: 404,
+                headers: Default::default(),
+                body: Bytes::new(),
+                ops: OpCounts::default(),
+            });
         };
         let spec = &self.app.manifest.components[&route.component];
         let compiled = &self.app.components[&route.component];
@@ -191,15 +217,31 @@ impl TestHost {
             limits: StoreLimitsBuilder::new().memory_size(MEMORY_LIMIT).build(),
         };
         let req = with_spin_headers(req, &route.pattern)?;
-        let (status, headers, body) = tokio::time::timeout(REQUEST_TIMEOUT, execute(&self.app.engine, &compiled.pre, state, req))
-            .await
-            .map_err(|_| anyhow!("the component did not answer within {REQUEST_TIMEOUT:?}"))??;
-        Ok(Reply { status, headers, body, ops: ops.snapshot() })
+        let (status, headers, body) = tokio::time::timeout(
+            REQUEST_TIMEOUT,
+            execute(&self.app.engine, &compiled.pre, state, req),
+        )
+        .await
+        .map_err(|_| anyhow!("the component did not answer within {REQUEST_TIMEOUT:?}"))??;
+        Ok(Reply {
+            status,
+            headers,
+            body,
+            ops: ops.snapshot(),
+        })
     }
 
     /// Convenience: a request with headers and a body.
-    pub async fn request(&self, method: &str, uri: &str, headers: &[(&str, &str)], body: impl Into<Bytes>) -> Reply {
-        let mut builder = http::Request::builder().method(method).uri(format!("http://localhost:3000{uri}"));
+    pub async fn request(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: impl Into<Bytes>,
+    ) -> Reply {
+        let mut builder = http::Request::builder()
+            .method(method)
+            .uri(format!("http://localhost:3000{uri}"));
         for (name, value) in headers {
             builder = builder.header(*name, *value);
         }
@@ -258,10 +300,9 @@ async fn execute(
     let (request, request_io) = wasmtime_wasi_http::p3::Request::from_http(req);
     let outcome = store
         .run_concurrent(async move |accessor| -> wasmtime::Result<_> {
-            let response = service
-                .handle(accessor, request)
-                .await?
-                .map_err(|code| wasmtime::Error::msg(format!("the component answered with an error code: {code:?}")))?;
+            let response = service.handle(accessor, request).await?.map_err(|code| {
+                wasmtime::Error::msg(format!("the component answered with an error code: {code:?}"))
+            })?;
             let response = accessor.with(|mut access| response.into_http(&mut access, request_io))?;
             let (parts, body) = response.into_parts();
             let body = body

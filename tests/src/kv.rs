@@ -112,7 +112,12 @@ impl KvStore {
     }
 
     pub fn set(&self, label: &str, key: &str, value: Vec<u8>) {
-        self.data.lock().unwrap().entry(label.to_string()).or_default().insert(key.to_string(), value);
+        self.data
+            .lock()
+            .unwrap()
+            .entry(label.to_string())
+            .or_default()
+            .insert(key.to_string(), value);
     }
 
     pub fn delete(&self, label: &str, key: &str) {
@@ -122,8 +127,13 @@ impl KvStore {
     }
 
     pub fn keys(&self, label: &str) -> Vec<String> {
-        let mut keys: Vec<String> =
-            self.data.lock().unwrap().get(label).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+        let mut keys: Vec<String> = self
+            .data
+            .lock()
+            .unwrap()
+            .get(label)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
         keys.sort();
         keys
     }
@@ -137,7 +147,10 @@ impl KvStore {
         let mut data = self.data.lock().unwrap();
         let map = data.entry(label.to_string()).or_default();
         let current = match map.get(key) {
-            Some(v) => std::str::from_utf8(v).ok().and_then(|s| s.parse::<i64>().ok()).ok_or("not an integer")?,
+            Some(v) => std::str::from_utf8(v)
+                .ok()
+                .and_then(|s| s.parse::<i64>().ok())
+                .ok_or("not an integer")?,
             None => 0,
         };
         let next = current.checked_add(delta).ok_or("overflow")?;
@@ -149,10 +162,10 @@ impl KvStore {
     pub fn compare_and_swap(&self, label: &str, key: &str, seen: Option<&[u8]>, value: Vec<u8>) -> bool {
         let mut data = self.data.lock().unwrap();
         let map = data.entry(label.to_string()).or_default();
-        if let Some(seen) = seen {
-            if map.get(key).map(Vec::as_slice) != Some(seen) {
-                return false;
-            }
+        if let Some(seen) = seen
+            && map.get(key).map(Vec::as_slice) != Some(seen)
+        {
+            return false;
         }
         map.insert(key.to_string(), value);
         true

@@ -10,5 +10,5 @@ pub mod manifest;
 mod spin_kv;
 mod state;
 
-pub use host::{App, Reply, TestHost};
+pub use host::{App, BUILD_COMMAND, Reply, TestHost, workspace_root_dir as workspace_root};
 pub use kv::{Faults, OpCounts};

@@ -66,7 +66,8 @@ impl Route {
                 let matches = path == prefix || path.starts_with(&format!("{prefix}/")) || prefix.is_empty();
                 matches.then_some(prefix.len() * 2)
             }
-            None => (path == self.pattern || path == format!("{}/", self.pattern)).then_some(self.pattern.len() * 2 + 1),
+            None => (path == self.pattern || path == format!("{}/", self.pattern))
+                .then_some(self.pattern.len() * 2 + 1),
         }
     }
 }
@@ -83,7 +84,8 @@ pub struct Manifest {
 impl Manifest {
     pub fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let raw: RawManifest = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        let raw: RawManifest =
+            toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
         if raw.spin_manifest_version != 2 {
             bail!("only spin_manifest_version = 2 is supported");
         }
@@ -105,15 +107,27 @@ impl Manifest {
             .trigger
             .http
             .into_iter()
-            .map(|t| Route { pattern: t.route, component: t.component })
+            .map(|t| Route {
+                pattern: t.route,
+                component: t.component,
+            })
             .collect::<Vec<_>>();
         for route in &routes {
             if !components.contains_key(&route.component) {
-                bail!("route {} names unknown component {}", route.pattern, route.component);
+                bail!(
+                    "route {} names unknown component {}",
+                    route.pattern,
+                    route.component
+                );
             }
         }
         let variables = raw.variables.into_iter().map(|(k, v)| (k, v.default)).collect();
-        Ok(Manifest { dir, routes, components, variables })
+        Ok(Manifest {
+            dir,
+            routes,
+            components,
+            variables,
+        })
     }
 
     /// The component serving `path`, by Spin's most-specific-route rule.
@@ -148,13 +162,30 @@ mod tests {
     #[test]
     fn routes_pick_the_most_specific() {
         let routes = vec![
-            Route { pattern: "/admin/...".into(), component: "admin".into() },
-            Route { pattern: "/admin/v1/refunds/invoice/...".into(), component: "invoice".into() },
-            Route { pattern: "/refunds".into(), component: "exact".into() },
+            Route {
+                pattern: "/admin/...".into(),
+                component: "admin".into(),
+            },
+            Route {
+                pattern: "/admin/v1/refunds/invoice/...".into(),
+                component: "invoice".into(),
+            },
+            Route {
+                pattern: "/refunds".into(),
+                component: "exact".into(),
+            },
         ];
-        let m = Manifest { dir: ".".into(), routes, components: HashMap::new(), variables: HashMap::new() };
+        let m = Manifest {
+            dir: ".".into(),
+            routes,
+            components: HashMap::new(),
+            variables: HashMap::new(),
+        };
         assert_eq!(m.route("/admin/v1/health").unwrap().component, "admin");
-        assert_eq!(m.route("/admin/v1/refunds/invoice/1/status").unwrap().component, "invoice");
+        assert_eq!(
+            m.route("/admin/v1/refunds/invoice/1/status").unwrap().component,
+            "invoice"
+        );
         assert_eq!(m.route("/refunds").unwrap().component, "exact");
         assert!(m.route("/refundsx").is_none());
         assert!(m.route("/other").is_none());

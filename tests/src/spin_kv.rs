@@ -78,10 +78,17 @@ impl store::HostBucket for HostState {
         Ok(self.kv.get(&label, &key).is_some())
     }
 
-    async fn list_keys(&mut self, bucket: Resource<Bucket>, _cursor: Option<String>) -> KvResult<store::KeyResponse> {
+    async fn list_keys(
+        &mut self,
+        bucket: Resource<Bucket>,
+        _cursor: Option<String>,
+    ) -> KvResult<store::KeyResponse> {
         let label = self.label(&bucket)?;
         self.op(Op::Read).await?;
-        Ok(store::KeyResponse { keys: self.kv.keys(&label), cursor: None })
+        Ok(store::KeyResponse {
+            keys: self.kv.keys(&label),
+            cursor: None,
+        })
     }
 
     async fn drop(&mut self, bucket: Resource<Bucket>) -> wasmtime::Result<()> {
@@ -94,7 +101,9 @@ impl atomics::Host for HostState {
     async fn increment(&mut self, bucket: Resource<Bucket>, key: String, delta: i64) -> KvResult<i64> {
         let label = self.label(&bucket)?;
         self.op(Op::Write).await?;
-        self.kv.increment(&label, &key, delta).map_err(store::Error::Other)
+        self.kv
+            .increment(&label, &key, delta)
+            .map_err(store::Error::Other)
     }
 
     async fn swap(&mut self, cas: Resource<CasHandle>, value: Vec<u8>) -> Result<(), atomics::CasError> {
@@ -104,7 +113,10 @@ impl atomics::Host for HostState {
             .map_err(|e| atomics::CasError::StoreError(store::Error::Other(e.to_string())))?;
         self.op(Op::Write).await.map_err(atomics::CasError::StoreError)?;
         let lost = |handle: CasHandle, this: &mut HostState| {
-            let cas = this.table.push(handle).map_err(|e| atomics::CasError::StoreError(store::Error::Other(e.to_string())))?;
+            let cas = this
+                .table
+                .push(handle)
+                .map_err(|e| atomics::CasError::StoreError(store::Error::Other(e.to_string())))?;
             Err(atomics::CasError::CasFailed(cas))
         };
         match self.kv.swap_fault() {
@@ -112,7 +124,10 @@ impl atomics::Host for HostState {
             Some(Ok(())) => return lost(handle, self),
             None => {}
         }
-        if self.kv.compare_and_swap(&handle.label, &handle.key, handle.seen.as_deref(), value) {
+        if self
+            .kv
+            .compare_and_swap(&handle.label, &handle.key, handle.seen.as_deref(), value)
+        {
             Ok(())
         } else {
             lost(handle, self)
@@ -129,13 +144,20 @@ impl atomics::HostCas for HostState {
     async fn new(&mut self, bucket: Resource<Bucket>, key: String) -> KvResult<Resource<CasHandle>> {
         let label = self.label(&bucket)?;
         self.table
-            .push(CasHandle { label, key, seen: None })
+            .push(CasHandle {
+                label,
+                key,
+                seen: None,
+            })
             .map_err(|e| store::Error::Other(e.to_string()))
     }
 
     async fn current(&mut self, cas: Resource<CasHandle>) -> KvResult<Option<Vec<u8>>> {
         self.op(Op::Read).await?;
-        let handle = self.table.get_mut(&cas).map_err(|e| store::Error::Other(e.to_string()))?;
+        let handle = self
+            .table
+            .get_mut(&cas)
+            .map_err(|e| store::Error::Other(e.to_string()))?;
         handle.seen = self.kv.get(&handle.label, &handle.key);
         Ok(handle.seen.clone())
     }
@@ -147,16 +169,27 @@ impl atomics::HostCas for HostState {
 }
 
 impl batch::Host for HostState {
-    async fn get_many(&mut self, bucket: Resource<Bucket>, keys: Vec<String>) -> KvResult<Vec<(String, Option<Vec<u8>>)>> {
+    async fn get_many(
+        &mut self,
+        bucket: Resource<Bucket>,
+        keys: Vec<String>,
+    ) -> KvResult<Vec<(String, Option<Vec<u8>>)>> {
         let label = self.label(&bucket)?;
         self.op(Op::Read).await?;
-        Ok(keys.into_iter().map(|k| {
-            let v = self.kv.get(&label, &k);
-            (k, v)
-        }).collect())
+        Ok(keys
+            .into_iter()
+            .map(|k| {
+                let v = self.kv.get(&label, &k);
+                (k, v)
+            })
+            .collect())
     }
 
-    async fn set_many(&mut self, bucket: Resource<Bucket>, key_values: Vec<(String, Vec<u8>)>) -> KvResult<()> {
+    async fn set_many(
+        &mut self,
+        bucket: Resource<Bucket>,
+        key_values: Vec<(String, Vec<u8>)>,
+    ) -> KvResult<()> {
         let label = self.label(&bucket)?;
         self.op(Op::Write).await?;
         for (k, v) in key_values {

@@ -23,13 +23,20 @@ pub struct HostState {
 
 impl WasiView for HostState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 
 impl WasiHttpView for HostState {
     fn http(&mut self) -> WasiHttpCtxView<'_> {
-        WasiHttpCtxView { ctx: &mut self.http, table: &mut self.table, hooks: &mut self.hooks }
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.hooks,
+        }
     }
 }
 
@@ -39,20 +46,41 @@ pub struct NoOutboundHttp;
 impl WasiHttpHooks for NoOutboundHttp {
     fn send_request(
         &mut self,
-        _request: http::Request<http_body_util::combinators::UnsyncBoxBody<bytes::Bytes, wasmtime_wasi_http::p3::bindings::http::types::ErrorCode>>,
+        _request: http::Request<
+            http_body_util::combinators::UnsyncBoxBody<
+                bytes::Bytes,
+                wasmtime_wasi_http::p3::bindings::http::types::ErrorCode,
+            >,
+        >,
         _options: Option<wasmtime_wasi_http::p3::RequestOptions>,
-        _fut: Box<dyn Future<Output = Result<(), wasmtime_wasi_http::p3::bindings::http::types::ErrorCode>> + Send>,
+        _fut: Box<
+            dyn Future<Output = Result<(), wasmtime_wasi_http::p3::bindings::http::types::ErrorCode>> + Send,
+        >,
     ) -> Box<
         dyn Future<
                 Output = Result<
                     (
-                        http::Response<http_body_util::combinators::UnsyncBoxBody<bytes::Bytes, wasmtime_wasi_http::p3::bindings::http::types::ErrorCode>>,
-                        Box<dyn Future<Output = Result<(), wasmtime_wasi_http::p3::bindings::http::types::ErrorCode>> + Send>,
+                        http::Response<
+                            http_body_util::combinators::UnsyncBoxBody<
+                                bytes::Bytes,
+                                wasmtime_wasi_http::p3::bindings::http::types::ErrorCode,
+                            >,
+                        >,
+                        Box<
+                            dyn Future<
+                                    Output = Result<
+                                        (),
+                                        wasmtime_wasi_http::p3::bindings::http::types::ErrorCode,
+                                    >,
+                                > + Send,
+                        >,
                     ),
                     wasmtime_wasi::TrappableError<wasmtime_wasi_http::p3::bindings::http::types::ErrorCode>,
                 >,
             > + Send,
     > {
-        Box::new(async { Err(wasmtime_wasi_http::p3::bindings::http::types::ErrorCode::HttpRequestDenied.into()) })
+        Box::new(async {
+            Err(wasmtime_wasi_http::p3::bindings::http::types::ErrorCode::HttpRequestDenied.into())
+        })
     }
 }

@@ -18,11 +18,18 @@ async fn route<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
     match req.segments().as_slice() {
         ["admin", "v1", "health"] => {
             only(req, &[Method::GET])?;
-            Ok(Response::json(200, &serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")})))
+            Ok(Response::json(
+                200,
+                &serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
+            ))
         }
         ["admin", "v1", "sources", kind, id] => {
             only(req, &[Method::GET, Method::PUT])?;
-            let access = if req.method == Method::GET { Access::Read } else { Access::Write };
+            let access = if req.method == Method::GET {
+                Access::Read
+            } else {
+                Access::Write
+            };
             authorize(req, &ctx.tokens, access)?;
             let kind = Kind::parse(kind).ok_or_else(|| AppError::NotFound(format!("source kind {kind}")))?;
             if req.method == Method::GET {
@@ -36,7 +43,11 @@ async fn route<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
 }
 
 fn only(req: &Request, methods: &[Method]) -> AppResult<()> {
-    if methods.contains(&req.method) { Ok(()) } else { Err(AppError::MethodNotAllowed) }
+    if methods.contains(&req.method) {
+        Ok(())
+    } else {
+        Err(AppError::MethodNotAllowed)
+    }
 }
 
 async fn get_source<S: Store>(ctx: &Ctx<S>, kind: Kind, id: &str) -> AppResult<Response> {
@@ -50,7 +61,11 @@ async fn get_source<S: Store>(ctx: &Ctx<S>, kind: Kind, id: &str) -> AppResult<R
 /// may not lower what was captured, in all or on any part, below what they hold.
 async fn put_source<S: Store>(req: &Request, ctx: &Ctx<S>, kind: Kind, id: &str) -> AppResult<Response> {
     let id = kind.canonical_id(id).ok_or_else(|| {
-        AppError::field("id", "invalid_id", format!("{id:?} is not a valid {} id", kind.name()))
+        AppError::field(
+            "id",
+            "invalid_id",
+            format!("{id:?} is not a valid {} id", kind.name()),
+        )
     })?;
     req.require_json()?;
     let body = json::parse(req.body()?, "body")?;
@@ -60,10 +75,18 @@ async fn put_source<S: Store>(req: &Request, ctx: &Ctx<S>, kind: Kind, id: &str)
         .modify(kind.name(), &id, |slot| {
             let created = slot.is_none();
             let mut record = slot.take().unwrap_or_else(|| {
-                SourceRecord::new(kind.name(), &id, loaded.currency.code, loaded.captured, loaded.data.clone())
+                SourceRecord::new(
+                    kind.name(),
+                    &id,
+                    loaded.currency.code,
+                    loaded.captured,
+                    loaded.data.clone(),
+                )
             });
             if !record.refunds.is_empty() && record.currency != loaded.currency.code {
-                return Err(AppError::Conflict("the currency cannot change once refunds were taken".into()));
+                return Err(AppError::Conflict(
+                    "the currency cannot change once refunds were taken".into(),
+                ));
             }
             record.currency = loaded.currency.code.to_string();
             record.captured = loaded.captured;
@@ -76,16 +99,29 @@ async fn put_source<S: Store>(req: &Request, ctx: &Ctx<S>, kind: Kind, id: &str)
                     record.currency
                 )));
             }
-            let taken: Vec<String> = record.refunds.iter().flat_map(|r| r.parts.keys().cloned()).collect();
-            if let Some(part) = taken.iter().find(|p| record.part_remaining(p).is_none_or(|left| left < refund_shared::Decimal::ZERO)) {
-                return Err(AppError::Conflict(format!("refunds were already taken on {part}; it cannot be lowered or removed")));
+            let taken: Vec<String> = record
+                .refunds
+                .iter()
+                .flat_map(|r| r.parts.keys().cloned())
+                .collect();
+            if let Some(part) = taken.iter().find(|p| {
+                record
+                    .part_remaining(p)
+                    .is_none_or(|left| left < refund_shared::Decimal::ZERO)
+            }) {
+                return Err(AppError::Conflict(format!(
+                    "refunds were already taken on {part}; it cannot be lowered or removed"
+                )));
             }
             *slot = Some(record);
             Ok(Write::Save(created))
         })
         .await?;
     let record = record.ok_or_else(|| AppError::Store("the source was not saved".into()))?;
-    Ok(Response::json(if created { 201 } else { 200 }, &SourceView::of(&record)))
+    Ok(Response::json(
+        if created { 201 } else { 200 },
+        &SourceView::of(&record),
+    ))
 }
 
 #[cfg(test)]

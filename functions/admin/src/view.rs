@@ -60,14 +60,26 @@ impl<'a> SourceView<'a> {
                 .iter()
                 .map(|(name, captured)| {
                     let refundable = record.part_remaining(name).unwrap_or_default();
-                    (name.as_str(), PartView { captured: *captured, refundable })
+                    (
+                        name.as_str(),
+                        PartView {
+                            captured: *captured,
+                            refundable,
+                        },
+                    )
                 })
                 .collect(),
             refund_ids: record.refunds.iter().map(|r| r.id.as_str()).collect(),
             refunds: record
                 .refunds
                 .iter()
-                .map(|r| RefundView { id: &r.id, amount: r.amount, status: &r.status, holds_funds: r.holds_funds, created: r.created })
+                .map(|r| RefundView {
+                    id: &r.id,
+                    amount: r.amount,
+                    status: &r.status,
+                    holds_funds: r.holds_funds,
+                    created: r.created,
+                })
                 .collect(),
             source: &record.data,
             state: &record.extra,

@@ -77,7 +77,10 @@ impl SourceRecord {
         let record: SourceRecord = serde_json::from_slice(bytes)
             .map_err(|e| AppError::Store(format!("unreadable source record: {e}")))?;
         if record.v != RECORD_VERSION {
-            return Err(AppError::Store(format!("source record version {} is unknown", record.v)));
+            return Err(AppError::Store(format!(
+                "source record version {} is unknown",
+                record.v
+            )));
         }
         Ok(record)
     }
@@ -88,7 +91,11 @@ impl SourceRecord {
 
     /// What the refunds that still hold funds add up to.
     pub fn refunded(&self) -> Decimal {
-        self.refunds.iter().filter(|r| r.holds_funds).map(|r| r.amount).sum()
+        self.refunds
+            .iter()
+            .filter(|r| r.holds_funds)
+            .map(|r| r.amount)
+            .sum()
     }
 
     /// What can still be refunded in all.
@@ -127,14 +134,20 @@ impl SourceRecord {
         }
         match self.refund(&seen.refund_id) {
             Some(r) => Ok(Some(r.clone())),
-            None => Err(AppError::Store("an idempotency key names a missing refund".into())),
+            None => Err(AppError::Store(
+                "an idempotency key names a missing refund".into(),
+            )),
         }
     }
 
     /// The ledger's own guard, whatever the API checked: a refund is positive, its parts add up
     /// to no more than it, and neither it nor any part exceeds what is left.
     pub(super) fn check_refundable(&self, new: &NewRefund) -> AppResult<()> {
-        let over = |message: String| AppError::Refused { field: None, code: "over_refund", message };
+        let over = |message: String| AppError::Refused {
+            field: None,
+            code: "over_refund",
+            message,
+        };
         if new.amount <= Decimal::ZERO {
             return Err(over("a refund must be greater than 0".into()));
         }
@@ -159,7 +172,9 @@ impl SourceRecord {
             match self.part_remaining(part) {
                 Some(left) if *amount <= left => {}
                 Some(left) => {
-                    return Err(over(format!("the refund exceeds what is refundable on {part} ({left} left)")));
+                    return Err(over(format!(
+                        "the refund exceeds what is refundable on {part} ({left} left)"
+                    )));
                 }
                 None => return Err(over(format!("{part} is not part of this source"))),
             }
@@ -170,7 +185,10 @@ impl SourceRecord {
     /// After a change to an existing refund: nothing may hold more than was captured.
     pub(super) fn check_totals(&self) -> AppResult<()> {
         if self.remaining() < Decimal::ZERO
-            || self.parts.keys().any(|p| self.part_remaining(p).is_some_and(|l| l < Decimal::ZERO))
+            || self
+                .parts
+                .keys()
+                .any(|p| self.part_remaining(p).is_some_and(|l| l < Decimal::ZERO))
         {
             return Err(AppError::Conflict(
                 "the change would hold more than was captured".into(),

@@ -29,7 +29,10 @@ fn unit_refund(amount: i64) -> impl FnMut(&SourceRecord, u64) -> AppResult<NewRe
 }
 
 async fn take(store: &MemoryStore, amount: i64, key: Option<&str>) -> AppResult<Outcome> {
-    let idem = key.map(|k| Idempotency { key: k.into(), fingerprint: format!("fp{amount}") });
+    let idem = key.map(|k| Idempotency {
+        key: k.into(),
+        fingerprint: format!("fp{amount}"),
+    });
     Ledger::new(store, 0)
         .refund("invoice", "1", "invoice 1", idem.as_ref(), unit_refund(amount))
         .await
@@ -43,7 +46,16 @@ fn partial_then_full_to_exactly_zero() {
         assert!(matches!(take(&store, 4, None).await, Ok(Outcome::Created(..))));
         assert!(matches!(take(&store, 6, None).await, Ok(Outcome::Created(..))));
         let refused = take(&store, 1, None).await.unwrap_err();
-        assert!(matches!(refused, AppError::Refused { code: "over_refund", .. }), "{refused:?}");
+        assert!(
+            matches!(
+                refused,
+                AppError::Refused {
+                    code: "over_refund",
+                    ..
+                }
+            ),
+            "{refused:?}"
+        );
     });
     let record = stored(&store);
     assert_eq!(record.remaining(), Decimal::ZERO);
@@ -69,7 +81,10 @@ fn idempotent_replay_and_conflict() {
         assert_eq!(a.id, b.id);
         assert!(!replay_a && replay_b);
         let writes = store.counts().writes;
-        assert!(matches!(take(&store, 4, Some("k")).await, Err(AppError::Conflict(_))));
+        assert!(matches!(
+            take(&store, 4, Some("k")).await,
+            Err(AppError::Conflict(_))
+        ));
         assert_eq!(store.counts().writes, writes, "a refused retry writes nothing");
     });
     assert_eq!(stored(&store).refunds.len(), 1);
@@ -95,7 +110,10 @@ fn parts_are_limited_on_their_own() {
         let ledger = Ledger::new(&store, 0);
         assert!(ledger.refund("invoice", "1", "x", None, on_row(5)).await.is_ok());
         assert!(ledger.refund("invoice", "1", "x", None, on_row(1)).await.is_err());
-        assert!(take(&store, 5, None).await.is_ok(), "the rest of the total is still refundable");
+        assert!(
+            take(&store, 5, None).await.is_ok(),
+            "the rest of the total is still refundable"
+        );
     });
 }
 

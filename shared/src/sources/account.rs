@@ -12,7 +12,9 @@ pub const KIND: &str = "account";
 /// Account ids: 1 to 64 of `A-Z a-z 0-9 . _ -`, so they sit safely in keys and URLs.
 pub fn canonical_id(id: &str) -> Option<String> {
     let ok = (1..=64).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
     ok.then(|| id.to_string())
 }
 
@@ -53,19 +55,30 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
         let id = m.req_str("id", 255, &mut errors);
         let kind = m.req_str("@type", 64, &mut errors);
         let name = m.opt_str("name", 255, &mut errors);
-        Some(AssignedMethod { id: id?, kind: kind?, name })
+        Some(AssignedMethod {
+            id: id?,
+            kind: kind?,
+            name,
+        })
     });
     let mut payments = Vec::new();
     let mut parts = BTreeMap::new();
     if obj.required("payments", &mut errors).is_some() {
-        for (i, item) in obj.opt_array("payments", 1000, &mut errors).into_iter().flatten().enumerate() {
+        for (i, item) in obj
+            .opt_array("payments", 1000, &mut errors)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             let path = format!("payments[{i}]");
             let Some(p) = item.as_object() else {
                 errors.push(path, "invalid_type", "a payment must be an object");
                 continue;
             };
             let p = Obj::nested(p, &path, false);
-            let id = p.required("id", &mut errors).and_then(|v| as_str(v, &p.path("id"), 64, &mut errors));
+            let id = p
+                .required("id", &mut errors)
+                .and_then(|v| as_str(v, &p.path("id"), 64, &mut errors));
             let amount = p
                 .required("amount", &mut errors)
                 .and_then(|v| amount_value(v, &p.path("amount"), currency, &mut errors));
@@ -81,7 +94,12 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
         return Err(errors.fail());
     };
     errors.finish(())?;
-    let account = Account { name, currency: currency.code.to_string(), payment_method, payments };
+    let account = Account {
+        name,
+        currency: currency.code.to_string(),
+        payment_method,
+        payments,
+    };
     Ok(Loaded {
         currency,
         captured: parts.values().sum(),

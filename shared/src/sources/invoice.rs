@@ -13,9 +13,23 @@ pub const BILL_RUN_TYPES: &[&str] = &["NORMAL", "ADHOC"];
 
 /// The payment methods of the invoice refund API (seed 000).
 pub const PAYMENT_METHODS: &[&str] = &[
-    "CHEQUE", "DIRECT_DEBIT", "CANCELLED_DD", "CANCELLED_CARD", "CREDIT_CARD", "PAYPAL", "BACS",
-    "POST_OFFICE_PAYMENT_CARD", "EZYPAY", "GO_CARDLESS", "GC_INSTANT_BANK_PAYMENTS", "STRIPE",
-    "STRIPE_CARD", "STRIPE_DD", "FINASTRA", "FAST_PAY", "OTHER",
+    "CHEQUE",
+    "DIRECT_DEBIT",
+    "CANCELLED_DD",
+    "CANCELLED_CARD",
+    "CREDIT_CARD",
+    "PAYPAL",
+    "BACS",
+    "POST_OFFICE_PAYMENT_CARD",
+    "EZYPAY",
+    "GO_CARDLESS",
+    "GC_INSTANT_BANK_PAYMENTS",
+    "STRIPE",
+    "STRIPE_CARD",
+    "STRIPE_DD",
+    "FINASTRA",
+    "FAST_PAY",
+    "OTHER",
 ];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

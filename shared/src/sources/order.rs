@@ -36,13 +36,21 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
     let mut errors = Errors::default();
     let customer_id = obj.req_int("customerId", 1, i64::MAX, &mut errors);
     let currency = currency(&obj, &mut errors);
-    let shipping = obj.get("shipping").map_or(Some(Decimal::ZERO), |v| amount_value(v, "shipping", currency, &mut errors));
-    let invoice_fee =
-        obj.get("invoiceFee").map_or(Some(Decimal::ZERO), |v| amount_value(v, "invoiceFee", currency, &mut errors));
+    let shipping = obj.get("shipping").map_or(Some(Decimal::ZERO), |v| {
+        amount_value(v, "shipping", currency, &mut errors)
+    });
+    let invoice_fee = obj.get("invoiceFee").map_or(Some(Decimal::ZERO), |v| {
+        amount_value(v, "invoiceFee", currency, &mut errors)
+    });
     let mut rows = Vec::new();
     let mut parts = BTreeMap::new();
     if obj.required("rows", &mut errors).is_some() {
-        for (i, item) in obj.opt_array("rows", 1000, &mut errors).into_iter().flatten().enumerate() {
+        for (i, item) in obj
+            .opt_array("rows", 1000, &mut errors)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             let path = format!("rows[{i}]");
             let Some(row) = item.as_object() else {
                 errors.push(path, "invalid_type", "a row must be an object");
@@ -55,9 +63,16 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
             let row_amount = amount(&row, "amount", currency, &mut errors);
             if let (Some(row_id), Some(row_amount)) = (row_id, row_amount) {
                 if parts.insert(row_part(row_id), row_amount).is_some() {
-                    errors.push(row.path("rowId"), "duplicate", format!("row {row_id} is listed twice"));
+                    errors.push(
+                        row.path("rowId"),
+                        "duplicate",
+                        format!("row {row_id} is listed twice"),
+                    );
                 }
-                rows.push(OrderRow { row_id, amount: row_amount });
+                rows.push(OrderRow {
+                    row_id,
+                    amount: row_amount,
+                });
             }
         }
     }
@@ -70,6 +85,17 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
     parts.insert(SHIPPING.to_string(), shipping);
     parts.insert(INVOICE_FEE.to_string(), invoice_fee);
     let captured = parts.values().sum();
-    let order = Order { customer_id, currency: currency.code.to_string(), rows, shipping, invoice_fee };
-    Ok(Loaded { currency, captured, parts, data: serde_json::to_value(order).expect("serializes") })
+    let order = Order {
+        customer_id,
+        currency: currency.code.to_string(),
+        rows,
+        shipping,
+        invoice_fee,
+    };
+    Ok(Loaded {
+        currency,
+        captured,
+        parts,
+        data: serde_json::to_value(order).expect("serializes"),
+    })
 }

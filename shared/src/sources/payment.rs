@@ -43,7 +43,12 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
     let reference = obj.opt_str("reference", 255, &mut errors);
     let mut invoices = Vec::new();
     let mut parts = BTreeMap::new();
-    for (i, item) in obj.opt_array("invoices", 1000, &mut errors).into_iter().flatten().enumerate() {
+    for (i, item) in obj
+        .opt_array("invoices", 1000, &mut errors)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         let path = format!("invoices[{i}]");
         let Some(inv) = item.as_object() else {
             errors.push(path, "invalid_type", "an invoice must be an object");
@@ -63,7 +68,11 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
             .and_then(|v| amount_value(v, &inv.path("outstandingBalance"), currency, &mut errors));
         if let (Some(invoice_id), Some(paid)) = (invoice_id, paid) {
             if parts.insert(invoice_part(invoice_id), paid).is_some() {
-                errors.push(inv.path("invoiceId"), "duplicate", format!("invoice {invoice_id} is listed twice"));
+                errors.push(
+                    inv.path("invoiceId"),
+                    "duplicate",
+                    format!("invoice {invoice_id} is listed twice"),
+                );
             }
             invoices.push(PaidInvoice {
                 invoice_id,
@@ -74,15 +83,30 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
             });
         }
     }
-    if let Some(total) = total {
-        if parts.values().sum::<Decimal>() > total {
-            errors.push("invoices", "over_allocated", "the invoices add up to more than the payment's amount");
-        }
+    if let Some(total) = total
+        && parts.values().sum::<Decimal>() > total
+    {
+        errors.push(
+            "invoices",
+            "over_allocated",
+            "the invoices add up to more than the payment's amount",
+        );
     }
     let (Some(customer_id), Some(currency), Some(total)) = (customer_id, currency, total) else {
         return Err(errors.fail());
     };
     errors.finish(())?;
-    let payment = Payment { customer_id, currency: currency.code.to_string(), amount: total, reference, invoices };
-    Ok(Loaded { currency, captured: total, parts, data: serde_json::to_value(payment).expect("serializes") })
+    let payment = Payment {
+        customer_id,
+        currency: currency.code.to_string(),
+        amount: total,
+        reference,
+        invoices,
+    };
+    Ok(Loaded {
+        currency,
+        captured: total,
+        parts,
+        data: serde_json::to_value(payment).expect("serializes"),
+    })
 }

@@ -10,8 +10,20 @@ use std::collections::BTreeMap;
 pub const KIND: &str = "purchase";
 
 pub const STATUSES: &[&str] = &[
-    "created", "pending_execute", "pending_charge", "paid", "cleared", "settled", "chargeback",
-    "pending_refund", "refunded", "partially_refunded", "error", "cancelled", "expired", "overdue",
+    "created",
+    "pending_execute",
+    "pending_charge",
+    "paid",
+    "cleared",
+    "settled",
+    "chargeback",
+    "pending_refund",
+    "refunded",
+    "partially_refunded",
+    "error",
+    "cancelled",
+    "expired",
+    "overdue",
 ];
 pub const AVAILABILITY: &[&str] = &["all", "full_only", "partial_only", "none"];
 pub const REFUND_MODES: &[&str] = &["sync", "async"];
@@ -56,15 +68,23 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
     let client = match obj.opt_obj("client", &mut errors) {
         Some(c) => {
             let c = Obj::nested(c, "client", false);
-            Client { email: c.opt_str("email", 255, &mut errors), full_name: c.opt_str("full_name", 255, &mut errors) }
+            Client {
+                email: c.opt_str("email", 255, &mut errors),
+                full_name: c.opt_str("full_name", 255, &mut errors),
+            }
         }
-        None => Client { email: None, full_name: None },
+        None => Client {
+            email: None,
+            full_name: None,
+        },
     };
     let brand_id = obj.opt_str("brandId", 64, &mut errors);
     let company_id = obj.opt_str("companyId", 64, &mut errors);
     let reference = obj.opt_str("reference", 255, &mut errors);
     let is_test = obj.opt_bool("isTest", &mut errors).unwrap_or(false);
-    let (Some(status), Some(currency), Some(total), Some(availability)) = (status, currency, total, availability) else {
+    let (Some(status), Some(currency), Some(total), Some(availability)) =
+        (status, currency, total, availability)
+    else {
         return Err(errors.fail());
     };
     errors.finish(())?;

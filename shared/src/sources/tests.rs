@@ -15,7 +15,9 @@ fn invoice_loads_and_validates() {
         .load(&json!({"customerId": 7, "billRunType": "NORMAL", "currency": "GBP", "amountPaid": "100.50", "paymentMethod": "BACS"}))
         .unwrap();
     assert_eq!(ok.captured, Decimal::new(10050, 2));
-    let bad = codes(Kind::Invoice.load(&json!({"billRunType": "WEEKLY", "currency": "GBP", "amountPaid": 1.001, "paymentMethod": "CASH"})));
+    let bad = codes(Kind::Invoice.load(
+        &json!({"billRunType": "WEEKLY", "currency": "GBP", "amountPaid": 1.001, "paymentMethod": "CASH"}),
+    ));
     assert_eq!(
         bad,
         [
@@ -30,8 +32,10 @@ fn invoice_loads_and_validates() {
 #[test]
 fn parts_of_each_kind() {
     let account = Kind::Account
-        .load(&json!({"name": "A", "currency": "EUR", "paymentMethod": {"id": "pm1", "@type": "bankCard"},
-                      "payments": [{"id": "p1", "amount": 10}, {"id": "p2", "amount": "5.5"}]}))
+        .load(
+            &json!({"name": "A", "currency": "EUR", "paymentMethod": {"id": "pm1", "@type": "bankCard"},
+                      "payments": [{"id": "p1", "amount": 10}, {"id": "p2", "amount": "5.5"}]}),
+        )
         .unwrap();
     assert_eq!(account.captured, Decimal::new(155, 1));
     assert_eq!(account.parts.len(), 2);
@@ -61,10 +65,15 @@ fn ids() {
     assert_eq!(Kind::Invoice.canonical_id("-1"), None);
     assert_eq!(Kind::Invoice.canonical_id("99999999999999999999"), None);
     assert_eq!(Kind::Order.canonical_id("2147483648"), None);
-    assert_eq!(Kind::Account.canonical_id("ACC-1.x_2").as_deref(), Some("ACC-1.x_2"));
+    assert_eq!(
+        Kind::Account.canonical_id("ACC-1.x_2").as_deref(),
+        Some("ACC-1.x_2")
+    );
     assert_eq!(Kind::Account.canonical_id("a/b"), None);
     assert_eq!(
-        Kind::Purchase.canonical_id("8F14E45F-CEEA-467A-9575-3C5A2F5F4A8B").as_deref(),
+        Kind::Purchase
+            .canonical_id("8F14E45F-CEEA-467A-9575-3C5A2F5F4A8B")
+            .as_deref(),
         Some("8f14e45f-ceea-467a-9575-3c5a2f5f4a8b")
     );
     assert_eq!(Kind::Purchase.canonical_id("not-a-uuid"), None);

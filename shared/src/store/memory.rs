@@ -65,7 +65,10 @@ impl MemoryStore {
     pub fn counts(&self) -> OpCounts {
         let ops = self.ops.load(Ordering::SeqCst);
         let writes = self.writes.load(Ordering::SeqCst);
-        OpCounts { reads: ops - writes, writes }
+        OpCounts {
+            reads: ops - writes,
+            writes,
+        }
     }
 
     /// The raw value of a key, for assertions.
@@ -83,10 +86,10 @@ impl MemoryStore {
         if write {
             self.writes.fetch_add(1, Ordering::SeqCst);
         }
-        if let Some((Fault::FailNth(k), start)) = *self.fault.lock().unwrap() {
-            if n == start + k {
-                return Err(StoreError(format!("injected fault at operation {k}")));
-            }
+        if let Some((Fault::FailNth(k), start)) = *self.fault.lock().unwrap()
+            && n == start + k
+        {
+            return Err(StoreError(format!("injected fault at operation {k}")));
         }
         Ok(())
     }
@@ -161,7 +164,13 @@ impl Store for MemoryStore {
         self.maybe_yield().await;
         self.begin(false)?;
         let seen = self.data.lock().unwrap().get(key).cloned();
-        Ok((seen.clone(), MemoryToken { key: key.to_string(), seen }))
+        Ok((
+            seen.clone(),
+            MemoryToken {
+                key: key.to_string(),
+                seen,
+            },
+        ))
     }
 
     async fn swap(&self, token: MemoryToken, value: &[u8]) -> StoreResult<bool> {

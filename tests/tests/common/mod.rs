@@ -1,5 +1,5 @@
 //! Helpers shared by the end-to-end tests.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 pub use refund_host::{Faults, OpCounts, Reply, TestHost};
 pub use serde_json::{Value, json};

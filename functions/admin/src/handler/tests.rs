@@ -4,7 +4,14 @@ use refund_shared::auth::Tokens;
 use refund_shared::store::{Fault, MemoryStore};
 
 fn ctx() -> Ctx<MemoryStore> {
-    Ctx { store: MemoryStore::new(), tokens: Tokens { full: "admin".into(), read_only: String::new() }, now: 0 }
+    Ctx {
+        store: MemoryStore::new(),
+        tokens: Tokens {
+            full: "admin".into(),
+            read_only: String::new(),
+        },
+        now: 0,
+    }
 }
 
 fn send(ctx: &Ctx<MemoryStore>, method: Method, uri: &str, body: &str) -> (u16, serde_json::Value) {
@@ -18,8 +25,14 @@ const INVOICE: &str = r#"{"customerId": 7, "billRunType": "NORMAL", "currency": 
 #[test]
 fn create_replace_read() {
     let ctx = ctx();
-    assert_eq!(send(&ctx, Method::PUT, "/admin/v1/sources/invoice/1", INVOICE).0, 201);
-    assert_eq!(send(&ctx, Method::PUT, "/admin/v1/sources/invoice/1", INVOICE).0, 200);
+    assert_eq!(
+        send(&ctx, Method::PUT, "/admin/v1/sources/invoice/1", INVOICE).0,
+        201
+    );
+    assert_eq!(
+        send(&ctx, Method::PUT, "/admin/v1/sources/invoice/1", INVOICE).0,
+        200
+    );
     let (status, body) = send(&ctx, Method::GET, "/admin/v1/sources/invoice/1", "");
     assert_eq!(status, 200);
     assert_eq!(body["refundable"], 100);
@@ -31,12 +44,26 @@ fn errors() {
     let ctx = ctx();
     assert_eq!(send(&ctx, Method::GET, "/admin/v1/sources/invoice/9", "").0, 404);
     assert_eq!(send(&ctx, Method::GET, "/admin/v1/sources/widget/9", "").0, 404);
-    assert_eq!(send(&ctx, Method::PUT, "/admin/v1/sources/invoice/abc", INVOICE).0, 400);
-    assert_eq!(send(&ctx, Method::DELETE, "/admin/v1/sources/invoice/1", "").0, 405);
-    let (status, body) = send(&ctx, Method::PUT, "/admin/v1/sources/invoice/1", r#"{"customerId": "x"}"#);
+    assert_eq!(
+        send(&ctx, Method::PUT, "/admin/v1/sources/invoice/abc", INVOICE).0,
+        400
+    );
+    assert_eq!(
+        send(&ctx, Method::DELETE, "/admin/v1/sources/invoice/1", "").0,
+        405
+    );
+    let (status, body) = send(
+        &ctx,
+        Method::PUT,
+        "/admin/v1/sources/invoice/1",
+        r#"{"customerId": "x"}"#,
+    );
     assert_eq!(status, 400);
     assert_eq!(body["fields"][0]["field"], "customerId");
-    let unauth = block_on(handle(&Request::new(Method::GET, "/admin/v1/sources/invoice/1", ""), &ctx));
+    let unauth = block_on(handle(
+        &Request::new(Method::GET, "/admin/v1/sources/invoice/1", ""),
+        &ctx,
+    ));
     assert_eq!(unauth.status, 401);
     assert_eq!(send(&ctx, Method::GET, "/admin/v1/health", "").0, 200);
 }
@@ -45,6 +72,9 @@ fn errors() {
 fn a_store_fault_writes_nothing() {
     let ctx = ctx();
     ctx.store.inject(Fault::FailNth(2));
-    assert_eq!(send(&ctx, Method::PUT, "/admin/v1/sources/invoice/1", INVOICE).0, 500);
+    assert_eq!(
+        send(&ctx, Method::PUT, "/admin/v1/sources/invoice/1", INVOICE).0,
+        500
+    );
     assert!(ctx.store.snapshot().is_empty());
 }
