@@ -68,6 +68,15 @@ impl Request {
         }
     }
 
+    /// 405 unless the method is one of `allowed`.
+    pub fn allow(&self, allowed: &[Method]) -> AppResult<()> {
+        if allowed.contains(&self.method) {
+            Ok(())
+        } else {
+            Err(AppError::MethodNotAllowed)
+        }
+    }
+
     /// The non-empty path segments (`/refunds/7/` gives `["refunds", "7"]`).
     pub fn segments(&self) -> Vec<&str> {
         self.path.split('/').filter(|s| !s.is_empty()).collect()

@@ -31,9 +31,18 @@ pub async fn prepare(req: spin_sdk::http::Request) -> (Request, Ctx<SpinStore>) 
         body: bytes,
         body_too_large: too_large,
     };
-    let tokens = Tokens {
-        full: variable("token").await,
-        read_only: variable("read_only_token").await,
+    // Routes under /admin/ are the back office's: only the admin token opens them, whichever
+    // component serves them. Everything else takes the component's own tokens.
+    let tokens = if request.path.starts_with("/admin/") {
+        Tokens {
+            full: variable("admin_token").await,
+            read_only: String::new(),
+        }
+    } else {
+        Tokens {
+            full: variable("token").await,
+            read_only: variable("read_only_token").await,
+        }
     };
     let ctx = Ctx {
         store: SpinStore::new(),

@@ -26,6 +26,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 const MEMORY_LIMIT: usize = 64 << 20;
 
 struct Compiled {
+    component: Component,
     pre: ServicePre<HostState>,
     wasm_bytes: u64,
     compile_time: Duration,
@@ -70,6 +71,7 @@ impl App {
             components.insert(
                 id.clone(),
                 Compiled {
+                    component,
                     pre,
                     wasm_bytes: bytes.len() as u64,
                     compile_time: started.elapsed(),
@@ -103,6 +105,20 @@ impl App {
     /// `.wasm` size and compile time of a component.
     pub fn component_stats(&self, id: &str) -> Option<(u64, Duration)> {
         self.components.get(id).map(|c| (c.wasm_bytes, c.compile_time))
+    }
+
+    /// The names a component imports and exports (`wasi:http/handler@...`).
+    pub fn component_world(&self, id: &str) -> Option<(Vec<String>, Vec<String>)> {
+        let ty = self.components.get(id)?.component.component_type();
+        let imports = ty
+            .imports(&self.engine)
+            .map(|(name, _)| name.to_string())
+            .collect();
+        let exports = ty
+            .exports(&self.engine)
+            .map(|(name, _)| name.to_string())
+            .collect();
+        Some((imports, exports))
     }
 
     pub fn engine(&self) -> &Engine {

@@ -45,7 +45,9 @@ async fn main() -> Result<()> {
                 let host = host.clone();
                 async move { Ok::<_, std::convert::Infallible>(answer(&host, req).await) }
             });
-            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
         });
     }
 }
@@ -59,7 +61,8 @@ async fn answer(host: &TestHost, req: hyper::Request<hyper::body::Incoming>) -> 
     match reply {
         Ok(reply) => {
             let mut response = hyper::Response::new(Full::new(reply.body));
-            *response.status_mut() = http::StatusCode::from_u16(reply.status).unwrap_or(http::StatusCode::BAD_GATEWAY);
+            *response.status_mut() =
+                http::StatusCode::from_u16(reply.status).unwrap_or(http::StatusCode::BAD_GATEWAY);
             *response.headers_mut() = reply.headers;
             response
         }

@@ -17,14 +17,14 @@ pub async fn handle<S: Store>(req: &Request, ctx: &Ctx<S>) -> Response {
 async fn route<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
     match req.segments().as_slice() {
         ["admin", "v1", "health"] => {
-            only(req, &[Method::GET])?;
+            req.allow(&[Method::GET])?;
             Ok(Response::json(
                 200,
                 &serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
             ))
         }
         ["admin", "v1", "sources", kind, id] => {
-            only(req, &[Method::GET, Method::PUT])?;
+            req.allow(&[Method::GET, Method::PUT])?;
             let access = if req.method == Method::GET {
                 Access::Read
             } else {
@@ -39,14 +39,6 @@ async fn route<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
             }
         }
         _ => Err(AppError::NotFound("route".into())),
-    }
-}
-
-fn only(req: &Request, methods: &[Method]) -> AppResult<()> {
-    if methods.contains(&req.method) {
-        Ok(())
-    } else {
-        Err(AppError::MethodNotAllowed)
     }
 }
 

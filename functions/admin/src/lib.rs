@@ -1,5 +1,5 @@
 //! The admin component (`/admin/...`): loads and reads the refundable sources every refund is
-//! taken against. Bearer token: the `token` variable (the app's `admin_token`).
+//! taken against. Bearer token: the `admin_token` variable.
 
 mod handler;
 mod view;
