@@ -82,10 +82,21 @@ impl Request {
         self.path.split('/').filter(|s| !s.is_empty()).collect()
     }
 
-    /// Decoded query parameters in order.
+    /// Decoded query parameters in order. A `+` stays a `+` (RFC 3986 queries, not form
+    /// bodies): ids such as `0.0.0.1+-account+84808` arrive as sent.
     pub fn query_pairs(&self) -> Vec<(String, String)> {
-        form_urlencoded::parse(self.query.as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        self.query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                (decode(k), decode(v))
+            })
             .collect()
     }
 
@@ -174,6 +185,11 @@ mod tests {
             .with_header("content-type", "Application/JSON; charset=utf-8");
         assert_eq!(req.segments(), ["refunds", "7"]);
         assert_eq!(req.query_param("x").as_deref(), Some("a b"));
+        let plus = Request::new(Method::GET, "/refund?account.id=0.0.0.1+-account+1", "");
+        assert_eq!(
+            plus.query_param("account.id").as_deref(),
+            Some("0.0.0.1+-account+1")
+        );
         assert_eq!(req.media_type().as_deref(), Some("application/json"));
         assert!(req.require_json().is_ok());
         let xml = Request::new(Method::POST, "/", "").with_header("content-type", "text/xml");

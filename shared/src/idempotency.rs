@@ -21,13 +21,16 @@ pub fn from_request<T: Serialize>(req: &Request, asked: &T) -> AppResult<Option<
             format!("Idempotency-Key must be 1 to {MAX_KEY_LEN} visible ASCII characters"),
         ));
     }
-    Ok(Some(keyed(key, asked)))
+    Ok(Some(Idempotency {
+        key: format!("header:{key}"),
+        fingerprint: fingerprint(asked),
+    }))
 }
 
-/// An idempotency key from the API's own field (a correlation id).
-pub fn keyed<T: Serialize>(key: &str, asked: &T) -> Idempotency {
+/// An idempotency key from the API's own field (`correlatorId`), kept apart from header keys.
+pub fn from_field<T: Serialize>(field: &str, value: &str, asked: &T) -> Idempotency {
     Idempotency {
-        key: key.to_string(),
+        key: format!("{field}:{value}"),
         fingerprint: fingerprint(asked),
     }
 }
@@ -56,7 +59,12 @@ mod tests {
     fn keys_and_fingerprints() {
         let req = Request::new(Method::POST, "/", "").with_header("idempotency-key", "abc-1");
         let idem = from_request(&req, &json!({"a": 1})).unwrap().unwrap();
-        assert_eq!(idem.key, "abc-1");
+        assert_eq!(idem.key, "header:abc-1");
+        assert_eq!(idem.label(), "this Idempotency-Key");
+        assert_eq!(
+            from_field("correlatorId", "R1", &1).label(),
+            "correlatorId \"R1\""
+        );
         assert_eq!(idem.fingerprint, fingerprint(&json!({"a": 1})));
         assert_ne!(idem.fingerprint, fingerprint(&json!({"a": 2})));
         let none = Request::new(Method::POST, "/", "");

@@ -41,11 +41,22 @@ pub struct NewRefund {
     pub data: Value,
 }
 
-/// A client's retry key and the fingerprint of what it asked the first time.
+/// A client's retry key and the fingerprint of what it asked the first time. Keys are stored
+/// namespaced (`header:...`, `correlatorId:...`) so two kinds of key never collide.
 #[derive(Debug, Clone)]
 pub struct Idempotency {
     pub key: String,
     pub fingerprint: String,
+}
+
+impl Idempotency {
+    /// How the key is named to the client in a conflict (`Idempotency-Key`, `correlatorId`).
+    pub fn label(&self) -> String {
+        match self.key.split_once(':') {
+            Some(("header", _)) | None => "this Idempotency-Key".to_string(),
+            Some((field, value)) => format!("{field} {value:?}"),
+        }
+    }
 }
 
 /// The result of [`Ledger::refund`].
@@ -127,7 +138,8 @@ impl<'s, S: Store> Ledger<'s, S> {
         Err(AppError::Contention)
     }
 
-    /// Takes a refund: replays an idempotent retry, else lets the API decide on the fresh record,
+    /// Takes a refund: replays an idempotent retry (any of `keys`: a header key, an API's own
+    /// correlation id), else lets the API decide on the fresh record,
     /// checks the result against what is refundable, appends it and writes it back.
     /// `decide` gets the record and the source-local sequence number the new refund will have.
     pub async fn refund(
@@ -135,7 +147,7 @@ impl<'s, S: Store> Ledger<'s, S> {
         kind: &str,
         id: &str,
         what: &str,
-        idempotency: Option<&Idempotency>,
+        keys: &[Idempotency],
         mut decide: impl FnMut(&SourceRecord, u64) -> AppResult<NewRefund>,
     ) -> AppResult<Outcome> {
         let now = self.now;
@@ -144,9 +156,7 @@ impl<'s, S: Store> Ledger<'s, S> {
                 let record = slot
                     .as_mut()
                     .ok_or_else(|| AppError::NotFound(what.to_string()))?;
-                if let Some(idem) = idempotency
-                    && let Some(replayed) = record.replay(idem)?
-                {
+                if let Some(replayed) = record.replay(keys)? {
                     return Ok(Write::Skip(Outcome::Replayed(replayed, record.clone())));
                 }
                 let seq = record.next_seq + 1;
@@ -165,7 +175,7 @@ impl<'s, S: Store> Ledger<'s, S> {
                 };
                 record.next_seq = seq;
                 record.refunds.push(entry.clone());
-                if let Some(idem) = idempotency {
+                for idem in keys {
                     record.idempotency.insert(
                         idem.key.clone(),
                         IdempotencyEntry {

@@ -20,7 +20,7 @@ pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response
     let invoice_id = asked.invoice_id.to_string();
     let outcome = ctx
         .ledger()
-        .refund(KIND, &invoice_id, "invoice", idem.as_ref(), |record, seq| {
+        .refund(KIND, &invoice_id, "invoice", idem.as_slice(), |record, seq| {
             decide(&asked, record, seq)
         })
         .await

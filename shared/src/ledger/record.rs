@@ -121,22 +121,35 @@ impl SourceRecord {
         self.refunds.iter().find(|r| r.id == id)
     }
 
-    /// The refund a retried request already took, or a conflict when the key was used for a
-    /// different request.
-    pub(super) fn replay(&self, idem: &Idempotency) -> AppResult<Option<RefundEntry>> {
-        let Some(seen) = self.idempotency.get(&idem.key) else {
-            return Ok(None);
-        };
-        if seen.fingerprint != idem.fingerprint {
-            return Err(AppError::Conflict(
-                "this Idempotency-Key was already used with a different request".into(),
-            ));
+    /// The refund a retried request already took, or a conflict when a key was used for a
+    /// different request (or two keys name different refunds).
+    pub(super) fn replay(&self, keys: &[Idempotency]) -> AppResult<Option<RefundEntry>> {
+        let mut found: Option<&str> = None;
+        for idem in keys {
+            let Some(seen) = self.idempotency.get(&idem.key) else {
+                continue;
+            };
+            if seen.fingerprint != idem.fingerprint {
+                return Err(AppError::Conflict(format!(
+                    "{} was already used with a different request",
+                    idem.label()
+                )));
+            }
+            if found.is_some_and(|id| id != seen.refund_id) {
+                return Err(AppError::Conflict(
+                    "the request's keys name different refunds".into(),
+                ));
+            }
+            found = Some(&seen.refund_id);
         }
-        match self.refund(&seen.refund_id) {
-            Some(r) => Ok(Some(r.clone())),
-            None => Err(AppError::Store(
-                "an idempotency key names a missing refund".into(),
-            )),
+        match found {
+            None => Ok(None),
+            Some(id) => match self.refund(id) {
+                Some(r) => Ok(Some(r.clone())),
+                None => Err(AppError::Store(
+                    "an idempotency key names a missing refund".into(),
+                )),
+            },
         }
     }
 

@@ -9,12 +9,13 @@ use std::collections::BTreeMap;
 
 pub const KIND: &str = "account";
 
-/// Account ids: 1 to 64 of `A-Z a-z 0-9 . _ -`, so they sit safely in keys and URLs.
+/// Account ids: 1 to 128 of `A-Z a-z 0-9 . _ - + :` (billing systems write ids like
+/// `0.0.0.1+-account+84808`); nothing that needs escaping in a key or a path.
 pub fn canonical_id(id: &str) -> Option<String> {
-    let ok = (1..=64).contains(&id.len())
+    let ok = (1..=128).contains(&id.len())
         && id
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+            .all(|b| b.is_ascii_alphanumeric() || b"._-+:".contains(&b));
     ok.then(|| id.to_string())
 }
 

@@ -1,0 +1,136 @@
+//! `POST /refund`.
+
+use crate::KIND;
+use crate::model::{Method, StoredRefund};
+use crate::read::{refund_id, render};
+use crate::request::{self, RefundCreate};
+use refund_shared::http::{Request, Response};
+use refund_shared::ledger::{NewRefund, SourceRecord};
+use refund_shared::sources::{
+    self,
+    account::{Account, payment_part},
+};
+use refund_shared::store::Store;
+use refund_shared::{AppError, AppResult, Ctx, Errors, idempotency};
+use std::collections::BTreeMap;
+
+pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
+    req.require_json()?;
+    let asked = request::parse(req.body()?)?;
+    let mut keys: Vec<_> = idempotency::from_request(req, &asked)?.into_iter().collect();
+    if let Some(correlator) = &asked.correlator_id {
+        keys.push(idempotency::from_field("correlatorId", correlator, &asked));
+    }
+    let outcome = ctx
+        .ledger()
+        .refund(KIND, &asked.account_id, "account", &keys, |record, seq| {
+            decide(&asked, record, seq)
+        })
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => AppError::field(
+                "account.id",
+                "not_found",
+                format!("account {} does not exist", asked.account_id),
+            ),
+            other => other,
+        })?;
+    // A retry with the same correlatorId answers as the first request did: 201 and the refund.
+    let (entry, _, _) = outcome.parts();
+    Ok(Response::json(201, &render(req, &asked.account_id, entry)?))
+}
+
+fn decide(asked: &RefundCreate, record: &SourceRecord, seq: u64) -> AppResult<NewRefund> {
+    let account: Account = sources::facts(record)?;
+    let mut errors = Errors::default();
+    if asked.total.unit != account.currency {
+        errors.push(
+            "totalAmount.unit",
+            "currency_mismatch",
+            format!("account {} is billed in {}", record.id, account.currency),
+        );
+    }
+    let part = asked.payment_id.as_ref().map(|id| payment_part(id));
+    if let (Some(id), Some(part)) = (&asked.payment_id, &part)
+        && !record.parts.contains_key(part)
+    {
+        errors.push(
+            "payment.id",
+            "not_found",
+            format!("payment {id} is not a payment of account {}", record.id),
+        );
+    }
+    errors.finish(())?;
+
+    let left = match &part {
+        Some(part) => record.part_remaining(part).unwrap_or_default(),
+        None => record.remaining(),
+    };
+    if asked.total.value > left {
+        let on = asked
+            .payment_id
+            .as_ref()
+            .map_or(format!("account {}", record.id), |p| format!("payment {p}"));
+        return Err(AppError::Refused {
+            field: Some("totalAmount.value".into()),
+            code: "exceeds_refundable",
+            message: format!(
+                "totalAmount.value exceeds what is refundable on {on}: {left} {} left",
+                record.currency
+            ),
+        });
+    }
+    let stored = StoredRefund {
+        account_name: account.name.clone(),
+        total_amount: asked.total.clone(),
+        amount: asked.amount.clone(),
+        tax_amount: asked.tax_amount.clone(),
+        payment_method: resolve_method(asked, &account),
+        channel: asked.channel.clone(),
+        payment_id: asked.payment_id.clone(),
+        requestor: asked.requestor.clone(),
+        authorization_code: asked.authorization_code.clone(),
+        correlator_id: asked.correlator_id.clone(),
+        description: asked.description.clone(),
+        name: asked.name.clone(),
+    };
+    Ok(NewRefund {
+        id: refund_id(&record.id, seq),
+        amount: asked.total.value,
+        parts: part
+            .map(|p| BTreeMap::from([(p, asked.total.value)]))
+            .unwrap_or_default(),
+        status: "Success".into(),
+        holds_funds: true,
+        data: serde_json::to_value(stored).expect("serializes"),
+    })
+}
+
+/// A card reference other than the account's assigned method is replaced by the assigned one,
+/// as the seed says; cash and cheque refunds keep what was asked.
+fn resolve_method(asked: &RefundCreate, account: &Account) -> Method {
+    let assigned = &account.payment_method;
+    if asked.method_type == "PaymentMethodRef" {
+        let same = asked.method_id == assigned.id;
+        Method {
+            id: assigned.id.clone(),
+            kind: "PaymentMethodRef".into(),
+            referred_type: if same {
+                asked.method_referred_type.clone()
+            } else {
+                None
+            }
+            .or_else(|| (assigned.kind != "PaymentMethodRef").then(|| assigned.kind.clone())),
+            name: assigned.name.clone(),
+            is_preferred: true,
+        }
+    } else {
+        Method {
+            id: asked.method_id.clone(),
+            kind: asked.method_type.clone(),
+            referred_type: None,
+            name: asked.method_name.clone(),
+            is_preferred: false,
+        }
+    }
+}

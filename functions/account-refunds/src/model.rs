@@ -1,0 +1,59 @@
+//! The TMF types this API stores with a refund and renders back.
+
+use refund_shared::Decimal;
+use refund_shared::money::as_number;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Money {
+    pub unit: String,
+    #[serde(with = "as_number")]
+    pub value: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChannelRef {
+    pub id: String,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RelatedParty {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "@referredType")]
+    pub referred_type: String,
+    pub role: Option<String>,
+}
+
+/// The payment method the refund goes to, after the account's assigned one replaced a
+/// different card reference.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Method {
+    pub id: String,
+    #[serde(rename = "@type")]
+    pub kind: String,
+    #[serde(rename = "@referredType")]
+    pub referred_type: Option<String>,
+    pub name: Option<String>,
+    #[serde(rename = "isPreferred")]
+    pub is_preferred: bool,
+}
+
+/// Everything stored with a refund to render it again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredRefund {
+    pub account_name: String,
+    pub total_amount: Money,
+    pub amount: Option<Money>,
+    pub tax_amount: Option<Money>,
+    pub payment_method: Method,
+    pub channel: Option<ChannelRef>,
+    pub payment_id: Option<String>,
+    pub requestor: Option<RelatedParty>,
+    pub authorization_code: Option<String>,
+    pub correlator_id: Option<String>,
+    pub description: Option<String>,
+    pub name: Option<String>,
+}

@@ -1,0 +1,145 @@
+//! `GET /refund/{id}`, `GET /refund?account.id=X&offset=&limit=`, and the `Refund` rendering.
+
+use crate::KIND;
+use crate::model::{Money, StoredRefund};
+use refund_shared::http::{Request, Response};
+use refund_shared::ledger::RefundEntry;
+use refund_shared::sources::account;
+use refund_shared::store::Store;
+use refund_shared::{AppError, AppResult, Ctx, clock};
+use serde_json::{Value, json};
+
+pub const DEFAULT_LIMIT: usize = 20;
+pub const MAX_LIMIT: usize = 100;
+
+/// Refund ids carry their account (`{account id}~{sequence}`), so a refund is one read away.
+pub fn refund_id(account_id: &str, seq: u64) -> String {
+    format!("{account_id}~{seq}")
+}
+
+fn account_of(refund_id: &str) -> Option<String> {
+    let (account_id, seq) = refund_id.rsplit_once('~')?;
+    seq.parse::<u64>().ok()?;
+    account::canonical_id(account_id)
+}
+
+pub async fn one<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResult<Response> {
+    let not_found = || AppError::NotFound(format!("refund {id}"));
+    let account_id = account_of(id).ok_or_else(not_found)?;
+    let record = ctx
+        .ledger()
+        .find(KIND, &account_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let entry = record.refund(id).ok_or_else(not_found)?;
+    Ok(Response::json(200, &render(req, &account_id, entry)?))
+}
+
+pub async fn list<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
+    let account_id = req.query_param("account.id").ok_or_else(|| {
+        AppError::field(
+            "account.id",
+            "required",
+            "the account.id query parameter is required",
+        )
+    })?;
+    let offset = number_param(req, "offset", 0, usize::MAX)?;
+    let limit = number_param(req, "limit", DEFAULT_LIMIT, MAX_LIMIT)?;
+    let account_id = account::canonical_id(&account_id)
+        .ok_or_else(|| AppError::field("account.id", "invalid_id", "account.id is not a valid account id"))?;
+    let refunds = match ctx.ledger().find(KIND, &account_id).await? {
+        Some(record) => record.refunds,
+        None => Vec::new(),
+    };
+    let page = refunds
+        .iter()
+        .rev()
+        .skip(offset)
+        .take(limit)
+        .map(|entry| render(req, &account_id, entry))
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(Response::json(200, &page)
+        .with_header("x-total-count", refunds.len().to_string())
+        .with_header("x-result-count", page.len().to_string()))
+}
+
+fn number_param(req: &Request, name: &str, default: usize, max: usize) -> AppResult<usize> {
+    match req.query_param(name) {
+        None => Ok(default),
+        Some(raw) => raw.parse::<usize>().ok().filter(|n| *n <= max).ok_or_else(|| {
+            AppError::field(
+                name,
+                "invalid_value",
+                format!("{name} must be a whole number from 0 to {max}"),
+            )
+        }),
+    }
+}
+
+/// The absolute URL of a refund: the request's own origin and the path prefix before `/refund`.
+fn href(req: &Request, id: &str) -> String {
+    let prefix = req.path.find("/refund").map_or("", |i| &req.path[..i]);
+    format!("{}{prefix}/refund/{id}", req.origin())
+}
+
+/// A `Refund` shaped like the seed's example: every documented member present, `null` when
+/// there is nothing to say.
+pub fn render(req: &Request, account_id: &str, entry: &RefundEntry) -> AppResult<Value> {
+    let stored: StoredRefund = serde_json::from_value(entry.data.clone())
+        .map_err(|e| AppError::Store(format!("refund {} is unreadable: {e}", entry.id)))?;
+    let date = clock::rfc3339(entry.created);
+    let money = |m: &Option<Money>| m.as_ref().map(|m| json!(m));
+    let channel = stored.channel.as_ref().map_or_else(
+        || reference("0", Some("Unspecified"), None),
+        |c| reference(&c.id, c.name.as_deref(), None),
+    );
+    let method = &stored.payment_method;
+    Ok(json!({
+        "id": entry.id,
+        "href": href(req, &entry.id),
+        "authorizationCode": stored.authorization_code,
+        "correlatorId": stored.correlator_id,
+        "description": stored.description,
+        "name": stored.name,
+        "refundDate": date,
+        "status": entry.status,
+        "statusDate": clock::rfc3339(entry.updated),
+        "account": reference(account_id, Some(&stored.account_name), Some("billingAccount")),
+        "amount": money(&stored.amount),
+        "channel": channel,
+        "payment": stored.payment_id.as_deref().map(|id| reference(id, None, None)),
+        "paymentMethod": {
+            "id": method.id,
+            "href": null,
+            "description": null,
+            "isPreferred": method.is_preferred,
+            "name": method.name,
+            "status": null,
+            "statusDate": null,
+            "account": account_id,
+            "relatedParty": null,
+            "validFor": null,
+            "@baseType": "PaymentMethodRefOrValue",
+            "@schemaLocation": null,
+            "@type": method.kind,
+            "@referredType": method.referred_type,
+        },
+        "requestor": stored.requestor.as_ref().map(|r| json!({
+            "id": r.id, "href": null, "name": r.name, "role": r.role,
+            "@baseType": null, "@schemaLocation": null, "@type": null, "@referredType": r.referred_type,
+        })),
+        "taxAmount": money(&stored.tax_amount),
+        "totalAmount": stored.total_amount,
+        "@baseType": "Refund",
+        "@schemaLocation": null,
+        "@type": "Refund",
+    }))
+}
+
+/// A TMF `...Ref` object.
+fn reference(id: &str, name: Option<&str>, referred_type: Option<&str>) -> Value {
+    json!({
+        "id": id, "href": null, "description": null, "name": name,
+        "@baseType": null, "@schemaLocation": null, "@type": null, "@referredType": referred_type,
+    })
+}
