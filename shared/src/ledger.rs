@@ -159,31 +159,8 @@ impl<'s, S: Store> Ledger<'s, S> {
                 if let Some(replayed) = record.replay(keys)? {
                     return Ok(Write::Skip(Outcome::Replayed(replayed, record.clone())));
                 }
-                let seq = record.next_seq + 1;
-                let new = decide(record, seq)?;
-                record.check_refundable(&new)?;
-                let entry = RefundEntry {
-                    id: new.id,
-                    seq,
-                    amount: new.amount,
-                    parts: new.parts,
-                    status: new.status,
-                    holds_funds: new.holds_funds,
-                    created: now,
-                    updated: now,
-                    data: new.data,
-                };
-                record.next_seq = seq;
-                record.refunds.push(entry.clone());
-                for idem in keys {
-                    record.idempotency.insert(
-                        idem.key.clone(),
-                        IdempotencyEntry {
-                            fingerprint: idem.fingerprint.clone(),
-                            refund_id: entry.id.clone(),
-                        },
-                    );
-                }
+                let new = decide(record, record.next_seq + 1)?;
+                let entry = record.take(new, keys, now)?;
                 Ok(Write::Save(Outcome::Created(entry, record.clone())))
             })
             .await?;

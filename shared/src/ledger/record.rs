@@ -121,9 +121,39 @@ impl SourceRecord {
         self.refunds.iter().find(|r| r.id == id)
     }
 
+    /// Appends a refund decided on this record (sequence `next_seq + 1`) after the ledger's own
+    /// check, and remembers the request's idempotency keys. For use inside [`super::Ledger::modify`]
+    /// by APIs that write more than the refund in the same swap; [`super::Ledger::refund`] is this
+    /// plus the replay check.
+    pub fn take(&mut self, new: NewRefund, keys: &[Idempotency], now: i64) -> AppResult<RefundEntry> {
+        self.check_refundable(&new)?;
+        let seq = self.next_seq + 1;
+        let entry = RefundEntry {
+            id: new.id,
+            seq,
+            amount: new.amount,
+            parts: new.parts,
+            status: new.status,
+            holds_funds: new.holds_funds,
+            created: now,
+            updated: now,
+            data: new.data,
+        };
+        self.next_seq = seq;
+        self.refunds.push(entry.clone());
+        for idem in keys {
+            let seen = IdempotencyEntry {
+                fingerprint: idem.fingerprint.clone(),
+                refund_id: entry.id.clone(),
+            };
+            self.idempotency.insert(idem.key.clone(), seen);
+        }
+        Ok(entry)
+    }
+
     /// The refund a retried request already took, or a conflict when a key was used for a
     /// different request (or two keys name different refunds).
-    pub(super) fn replay(&self, keys: &[Idempotency]) -> AppResult<Option<RefundEntry>> {
+    pub fn replay(&self, keys: &[Idempotency]) -> AppResult<Option<RefundEntry>> {
         let mut found: Option<&str> = None;
         for idem in keys {
             let Some(seen) = self.idempotency.get(&idem.key) else {
@@ -155,7 +185,7 @@ impl SourceRecord {
 
     /// The ledger's own guard, whatever the API checked: a refund is positive, its parts add up
     /// to no more than it, and neither it nor any part exceeds what is left.
-    pub(super) fn check_refundable(&self, new: &NewRefund) -> AppResult<()> {
+    fn check_refundable(&self, new: &NewRefund) -> AppResult<()> {
         let over = |message: String| AppError::Refused {
             field: None,
             code: "over_refund",

@@ -1,0 +1,65 @@
+//! A purchase as this API sees it: the loaded facts plus what its refunds made of it.
+
+use refund_shared::currency::Currency;
+use refund_shared::ledger::SourceRecord;
+use refund_shared::sources::{self, purchase::Purchase};
+use refund_shared::{AppError, AppResult, money};
+
+/// Refund statuses kept in the ledger.
+pub const PENDING: &str = "pending";
+pub const SUCCESS: &str = "success";
+pub const FAILED: &str = "failed";
+
+/// Statuses (as loaded) in which a purchase may be refunded: paid, and the settled states after.
+const REFUNDABLE: &[&str] = &["paid", "cleared", "settled", "partially_refunded"];
+
+pub struct View<'a> {
+    pub record: &'a SourceRecord,
+    pub facts: Purchase,
+    pub currency: Currency,
+}
+
+impl<'a> View<'a> {
+    pub fn of(record: &'a SourceRecord) -> AppResult<View<'a>> {
+        let facts: Purchase = sources::facts(record)?;
+        let currency = Currency::find(&facts.currency)
+            .ok_or_else(|| AppError::Store(format!("purchase {} has an unknown currency", record.id)))?;
+        Ok(View {
+            record,
+            facts,
+            currency,
+        })
+    }
+
+    /// The purchase's status now: a pending refund, fully or partly refunded, or as loaded.
+    pub fn status(&self) -> &str {
+        if self.pending().is_some() {
+            "pending_refund"
+        } else if self.record.refunded() > refund_shared::Decimal::ZERO {
+            if self.refundable_minor() == 0 {
+                "refunded"
+            } else {
+                "partially_refunded"
+            }
+        } else {
+            &self.facts.status
+        }
+    }
+
+    pub fn is_refundable_status(&self) -> bool {
+        REFUNDABLE.contains(&self.status())
+    }
+
+    pub fn pending(&self) -> Option<&refund_shared::ledger::RefundEntry> {
+        self.record.refunds.iter().find(|r| r.status == PENDING)
+    }
+
+    /// What is still refundable, in minor units (pending refunds hold theirs).
+    pub fn refundable_minor(&self) -> i64 {
+        self.minor(self.record.remaining())
+    }
+
+    pub fn minor(&self, amount: refund_shared::Decimal) -> i64 {
+        money::to_minor(amount, self.currency).unwrap_or(0)
+    }
+}

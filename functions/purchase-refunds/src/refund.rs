@@ -1,0 +1,110 @@
+//! `POST /purchases/{id}/refund/`.
+
+use crate::purchase::{PENDING, SUCCESS, View};
+use crate::request::{self, RefundRequest};
+use crate::{KIND, attempts, view};
+use refund_shared::http::{Request, Response};
+use refund_shared::ledger::{NewRefund, SourceRecord, Write};
+use refund_shared::store::Store;
+use refund_shared::{AppError, AppResult, Ctx, idempotency, money};
+
+pub const REFUSED: &str = "purchase_refund_error";
+
+pub async fn refund<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResult<Response> {
+    req.require_json()?;
+    let asked = request::parse(req.body()?)?;
+    let keys: Vec<_> = idempotency::from_request(req, &asked)?.into_iter().collect();
+    let now = ctx.now;
+    // One compare-and-swap takes the refund or records the refusal among the attempts.
+    let (outcome, record) = ctx
+        .ledger()
+        .modify(KIND, id, |slot| {
+            let record = slot
+                .as_mut()
+                .ok_or_else(|| AppError::NotFound(format!("purchase {id}")))?;
+            if let Some(entry) = record.replay(&keys)? {
+                return Ok(Write::Skip(Ok(entry)));
+            }
+            match decide(&asked, record) {
+                Ok(new) => {
+                    let amount = View::of(record)?.minor(new.amount);
+                    let entry = record.take(new, &keys, now)?;
+                    let attempt = if entry.status == PENDING {
+                        attempts::pending(amount, &entry.id, now)
+                    } else {
+                        attempts::success(amount, &entry.id, now)
+                    };
+                    attempts::record(record, attempt);
+                    Ok(Write::Save(Ok(entry)))
+                }
+                Err(AppError::Refused { field, code, message }) => {
+                    attempts::record(record, attempts::failure(asked.amount, code, &message, now));
+                    Ok(Write::Save(Err(AppError::Refused { field, code, message })))
+                }
+                Err(other) => Err(other),
+            }
+        })
+        .await?;
+    let entry = outcome?;
+    let record = record.ok_or_else(|| AppError::Store("the purchase was not saved".into()))?;
+    let purchase = View::of(&record)?;
+    // An asynchronous acquirer answers with the purchase, pending; otherwise the refund Payment.
+    if entry.status == PENDING {
+        Ok(Response::json(200, &view::purchase(&purchase)))
+    } else {
+        Ok(Response::json(200, &view::payment(&purchase, &entry)))
+    }
+}
+
+fn decide(asked: &RefundRequest, record: &SourceRecord) -> AppResult<NewRefund> {
+    let purchase = View::of(record)?;
+    let refuse = |message: String| AppError::Refused {
+        field: None,
+        code: REFUSED,
+        message,
+    };
+    let availability = purchase.facts.refund_availability.as_str();
+    if availability == "none" {
+        return Err(refuse(
+            "this purchase cannot be refunded (refund_availability is none)".into(),
+        ));
+    }
+    if purchase.pending().is_some() {
+        return Err(refuse("a refund of this purchase is already pending".into()));
+    }
+    let left = purchase.refundable_minor();
+    if left == 0 && purchase.record.refunded() > refund_shared::Decimal::ZERO {
+        return Err(refuse("nothing is left to refund on this purchase".into()));
+    }
+    if !purchase.is_refundable_status() || left == 0 {
+        return Err(refuse(format!(
+            "a purchase in status {} cannot be refunded",
+            purchase.status()
+        )));
+    }
+    let amount = asked.amount.unwrap_or(left);
+    if amount > left {
+        return Err(refuse(format!(
+            "amount {amount} exceeds the refundable_amount {left}"
+        )));
+    }
+    if availability == "full_only" && amount < left {
+        return Err(refuse(format!(
+            "this purchase can only be refunded in full ({left})"
+        )));
+    }
+    if availability == "partial_only" && amount == left {
+        return Err(refuse(format!(
+            "this purchase can only be refunded partially (less than {left})"
+        )));
+    }
+    let is_async = purchase.facts.refund_mode == "async";
+    Ok(NewRefund {
+        id: uuid::Uuid::new_v4().to_string(),
+        amount: money::from_minor(amount, purchase.currency),
+        parts: Default::default(),
+        status: if is_async { PENDING } else { SUCCESS }.into(),
+        holds_funds: true,
+        data: serde_json::Value::Null,
+    })
+}

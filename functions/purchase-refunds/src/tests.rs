@@ -1,0 +1,67 @@
+//! The handler natively, on the in-memory store.
+
+use super::*;
+use futures::executor::block_on;
+use refund_shared::auth::Tokens;
+use refund_shared::ledger::{SourceRecord, source_key};
+use refund_shared::store::{MemoryStore, Store};
+use serde_json::{Value, json};
+
+const ID: &str = "8f14e45f-ceea-467a-9575-3c5a2f5f4a8b";
+
+fn ctx(availability: &str) -> Ctx<MemoryStore> {
+    let ctx = Ctx {
+        store: MemoryStore::new(),
+        tokens: Tokens {
+            full: "w".into(),
+            read_only: "r".into(),
+        },
+        now: 9,
+    };
+    let loaded = Kind::Purchase
+        .load(
+            &json!({"status": "paid", "currency": "EUR", "total": 1000, "refundAvailability": availability}),
+        )
+        .unwrap();
+    let record = SourceRecord::new("purchase", ID, "EUR", loaded.captured, loaded.data);
+    block_on(ctx.store.set(&source_key("purchase", ID), &record.encode())).unwrap();
+    ctx
+}
+
+fn post(ctx: &Ctx<MemoryStore>, body: &str) -> (u16, Value) {
+    let req = Request::new(Method::POST, &format!("/purchases/{ID}/refund/"), body)
+        .with_header("authorization", "Bearer w");
+    let res = block_on(handle(&req, ctx));
+    (res.status, serde_json::from_slice(&res.body).unwrap())
+}
+
+#[test]
+fn partial_then_rest_then_refused_and_recorded() {
+    let ctx = ctx("all");
+    let (status, payment) = post(&ctx, r#"{"amount": 300}"#);
+    assert_eq!(status, 200, "{payment}");
+    assert_eq!(payment["payment"]["amount"], 300);
+    assert_eq!(post(&ctx, "").1["payment"]["amount"], 700);
+    let (status, refused) = post(&ctx, "{}");
+    assert_eq!(status, 400);
+    assert_eq!(refused["__all__"][0]["code"], "purchase_refund_error");
+    let record = SourceRecord::decode(&ctx.store.raw(&source_key("purchase", ID)).unwrap()).unwrap();
+    assert_eq!(attempts::all(&record).as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn bad_amounts_are_400_under_amount() {
+    let ctx = ctx("all");
+    for body in [
+        r#"{"amount": 1.5}"#,
+        r#"{"amount": "5"}"#,
+        r#"{"amount": -5}"#,
+        r#"{"amount": 0}"#,
+    ] {
+        let (status, error) = post(&ctx, body);
+        assert_eq!(status, 400, "{body}");
+        assert!(error["amount"][0]["message"].is_string(), "{body}: {error}");
+    }
+    let (_, error) = post(&ctx, "[");
+    assert!(error["__all__"].is_array(), "{error}");
+}
