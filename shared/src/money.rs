@@ -211,6 +211,17 @@ pub fn number(amount: Decimal) -> Number {
     Number::from_str(&amount.normalize().to_string()).expect("a decimal prints as a JSON number")
 }
 
+/// An amount for people: at its currency's scale, with its code (`110.00 SEK`). An unknown
+/// code prints the amount as it is.
+pub fn display(amount: Decimal, currency_code: &str) -> String {
+    let mut shown = amount;
+    if let Some(c) = Currency::find(currency_code) {
+        shown = shown.round_dp(c.exponent);
+        shown.rescale(c.exponent);
+    }
+    format!("{shown} {currency_code}")
+}
+
 /// Serde helper: `#[serde(serialize_with = "money::serialize")]` writes a JSON number.
 pub fn serialize<S: serde::Serializer>(amount: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     serde::Serialize::serialize(&number(*amount), s)
@@ -350,6 +361,13 @@ mod tests {
             serde_json::from_str::<M>(r#"{"v":"0.10"}"#).unwrap().v,
             Decimal::new(1, 1)
         );
+    }
+
+    #[test]
+    fn display_uses_the_currency_scale() {
+        assert_eq!(display(Decimal::from(110), "SEK"), "110.00 SEK");
+        assert_eq!(display(Decimal::new(5, 1), "JPY"), "0 JPY");
+        assert_eq!(display(Decimal::new(15, 1), "BHD"), "1.500 BHD");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use refund_shared::sources::{
     account::{Account, payment_part},
 };
 use refund_shared::store::Store;
-use refund_shared::{AppError, AppResult, Ctx, Errors, idempotency};
+use refund_shared::{AppError, AppResult, Ctx, Errors, idempotency, money};
 use std::collections::BTreeMap;
 
 pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
@@ -75,8 +75,8 @@ fn decide(asked: &RefundCreate, record: &SourceRecord, seq: u64) -> AppResult<Ne
             field: Some("totalAmount.value".into()),
             code: "exceeds_refundable",
             message: format!(
-                "totalAmount.value exceeds what is refundable on {on}: {left} {} left",
-                record.currency
+                "totalAmount.value exceeds what is refundable on {on}: {} left",
+                money::display(left, &record.currency)
             ),
         });
     }

@@ -61,8 +61,9 @@ fn decide(asked: &RefundRequest, record: &SourceRecord, seq: u64) -> AppResult<N
             field: Some("amountInMajorCurrency".into()),
             code: "exceeds_refundable",
             message: format!(
-                "amountInMajorCurrency exceeds what is refundable on invoice {}: {left} {} left",
-                record.id, record.currency
+                "amountInMajorCurrency exceeds what is refundable on invoice {}: {} left",
+                record.id,
+                money::display(left, &record.currency)
             ),
         });
     }

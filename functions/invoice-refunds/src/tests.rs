@@ -52,7 +52,7 @@ fn refunds_down_to_zero_then_refuses() {
     assert_eq!(status, 400);
     assert_eq!(refused["fields"][0]["field"], "amountInMajorCurrency");
     assert!(
-        refused["message"].as_str().unwrap().contains("0 GBP left"),
+        refused["message"].as_str().unwrap().contains("0.00 GBP left"),
         "{refused}"
     );
 }

@@ -1,0 +1,73 @@
+//! `POST /orders/{orderId}/refunds/{refundId}/approve|reject`: decides a refund waiting in
+//! `PendingApproval`. Approval sends it on (or credits the balance); rejection releases the
+//! reserved amount.
+
+use crate::create::{StoredFields, credit_balance};
+use crate::types::{PENDING, PENDING_APPROVAL, REJECTED, SETTLED};
+use crate::{KIND, events, render};
+use refund_shared::http::Response;
+use refund_shared::ledger::Write;
+use refund_shared::store::Store;
+use refund_shared::{AppError, AppResult, Ctx};
+
+pub async fn decide<S: Store>(
+    ctx: &Ctx<S>,
+    order_id: &str,
+    refund_id: &str,
+    approve: bool,
+) -> AppResult<Response> {
+    let now = ctx.now;
+    ctx.ledger()
+        .modify(KIND, order_id, |slot| {
+            let record = slot
+                .as_mut()
+                .ok_or_else(|| AppError::NotFound(format!("order {order_id}")))?;
+            let index = record
+                .refunds
+                .iter()
+                .position(|r| r.id == refund_id)
+                .ok_or_else(|| AppError::NotFound(format!("refund {refund_id}")))?;
+            let entry = &mut record.refunds[index];
+            if entry.status != PENDING_APPROVAL {
+                return Err(AppError::Conflict(format!(
+                    "refund {refund_id} is {}, not awaiting approval",
+                    entry.status
+                )));
+            }
+            let fields: StoredFields = serde_json::from_value(entry.data.clone())
+                .map_err(|e| AppError::Store(format!("refund {refund_id} is unreadable: {e}")))?;
+            entry.updated = now;
+            if approve {
+                entry.status = if fields.to_balance { SETTLED } else { PENDING }.into();
+            } else {
+                entry.status = REJECTED.into();
+                entry.holds_funds = false;
+            }
+            let entry = entry.clone();
+            if approve && fields.to_balance {
+                credit_balance(record, entry.amount);
+            }
+            if !fields.skip_events {
+                events::raise(
+                    record,
+                    if approve {
+                        events::APPROVED
+                    } else {
+                        events::REJECTED
+                    },
+                    &entry,
+                    now,
+                );
+            }
+            Ok(Write::Save(()))
+        })
+        .await?;
+    Ok(render::ok(
+        refund_id,
+        if approve {
+            "Refund approved"
+        } else {
+            "Refund rejected"
+        },
+    ))
+}

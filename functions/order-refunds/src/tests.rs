@@ -1,0 +1,63 @@
+//! The handler natively, on the in-memory store.
+
+use super::*;
+use futures::executor::block_on;
+use refund_shared::auth::Tokens;
+use refund_shared::ledger::{SourceRecord, source_key};
+use refund_shared::store::{MemoryStore, Store};
+use serde_json::{Value, json};
+
+fn ctx() -> Ctx<MemoryStore> {
+    let ctx = Ctx {
+        store: MemoryStore::new(),
+        tokens: Tokens {
+            full: "w".into(),
+            read_only: "r".into(),
+        },
+        now: 5,
+    };
+    let loaded = Kind::Order
+        .load(&json!({"customerId": 1, "currency": "SEK", "rows": [{"rowId": 1, "amount": 100}], "shipping": 49, "invoiceFee": 19}))
+        .unwrap();
+    let mut record = SourceRecord::new("order", "12", "SEK", loaded.captured, loaded.data);
+    record.parts = loaded.parts;
+    block_on(ctx.store.set(&source_key("order", "12"), &record.encode())).unwrap();
+    ctx
+}
+
+fn post(ctx: &Ctx<MemoryStore>, body: Value) -> (u16, Value) {
+    let req = Request::new(Method::POST, "/orders/12/refunds", body.to_string())
+        .with_header("authorization", "Bearer w");
+    let res = block_on(handle(&req, ctx));
+    (res.status, serde_json::from_slice(&res.body).unwrap())
+}
+
+#[test]
+fn types_have_their_own_limits() {
+    let ctx = ctx();
+    assert_eq!(post(&ctx, json!({"refundamount": 49, "RefundType": 2})).0, 200);
+    let (status, body) = post(&ctx, json!({"RefundAmount": 1, "RefundType": 2}));
+    assert_eq!(status, 400);
+    assert!(
+        body["Details"][0].as_str().unwrap().starts_with("RefundAmount"),
+        "{body}"
+    );
+    assert_eq!(post(&ctx, json!({"RefundAmount": 100, "OrderRowId": 1})).0, 200);
+    assert_eq!(
+        post(&ctx, json!({"RefundAmount": 19})).0,
+        200,
+        "the fee is left on the total"
+    );
+    assert_eq!(post(&ctx, json!({"RefundAmount": 0.01})).0, 400);
+}
+
+#[test]
+fn validation_lists_every_problem() {
+    let ctx = ctx();
+    let (status, body) = post(
+        &ctx,
+        json!({"RefundType": 7, "Settled": "yes", "OrderRowId": 1.5}),
+    );
+    assert_eq!(status, 400);
+    assert_eq!(body["Details"].as_array().unwrap().len(), 4, "{body}");
+}
