@@ -1,0 +1,123 @@
+//! Answers in the format `Accept` asks for (JSON by default, XML for `application/xml` or
+//! `text/xml`), and errors in the platform's style:
+//! `{"Message": "The request is invalid.", "ModelState": {"refund.amount": ["..."]}}`.
+
+use crate::view::{StoredRefund, activity};
+use crate::xml;
+use refund_shared::http::{Request, Response};
+use refund_shared::ledger::RefundEntry;
+use refund_shared::{AppError, AppResult};
+use serde_json::{Map, Value, json};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Xml,
+}
+
+impl Format {
+    pub fn of(req: &Request) -> Format {
+        let accept = req.header("accept").unwrap_or("").to_ascii_lowercase();
+        let wants_xml = accept.contains("application/xml") || accept.contains("text/xml");
+        if wants_xml && !accept.contains("json") {
+            Format::Xml
+        } else {
+            Format::Json
+        }
+    }
+}
+
+fn answer(format: Format, status: u16, root: &str, value: &Value) -> Response {
+    match format {
+        Format::Json => Response::json(status, value),
+        Format::Xml => Response::new(
+            status,
+            "application/xml; charset=utf-8",
+            xml::from_value(root, value).into_bytes(),
+        ),
+    }
+}
+
+pub fn uri(req: &Request, id: &str) -> String {
+    let prefix = req
+        .path
+        .to_ascii_lowercase()
+        .find("/v1/refunds")
+        .map_or("", |i| &req.path[..i]);
+    format!("{}{prefix}/v1/Refunds/{id}", req.origin())
+}
+
+fn body_of(req: &Request, entry: &RefundEntry) -> AppResult<Value> {
+    let stored: StoredRefund = serde_json::from_value(entry.data.clone())
+        .map_err(|e| AppError::Store(format!("refund {} is unreadable: {e}", entry.id)))?;
+    Ok(activity(entry, &stored, &uri(req, &entry.id)))
+}
+
+pub fn refund(req: &Request, format: Format, entry: &RefundEntry) -> AppResult<Response> {
+    Ok(answer(format, 200, "PaymentActivity", &body_of(req, entry)?))
+}
+
+pub fn refunds(req: &Request, format: Format, entries: &[&RefundEntry]) -> AppResult<Response> {
+    let items = entries
+        .iter()
+        .map(|e| body_of(req, e))
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(answer(
+        format,
+        200,
+        "ArrayOfPaymentActivity",
+        &Value::Array(items),
+    ))
+}
+
+pub fn error(format: Format, error: &AppError) -> Response {
+    let status = error.status();
+    let fields = error.field_errors();
+    let message = if fields.is_empty() {
+        error.to_string()
+    } else {
+        "The request is invalid.".to_string()
+    };
+    let response = match format {
+        Format::Json => {
+            let mut body = json!({"Message": message});
+            if !fields.is_empty() {
+                let mut state = Map::new();
+                for f in fields {
+                    // Problems with the body as a whole belong to the `refund` parameter.
+                    let key = if f.path == "body" {
+                        "refund".to_string()
+                    } else {
+                        f.path
+                    };
+                    let list = state.entry(key).or_insert_with(|| json!([]));
+                    if let Value::Array(items) = list {
+                        items.push(Value::String(f.message));
+                    }
+                }
+                body["ModelState"] = Value::Object(state);
+            }
+            Response::json(status, &body)
+        }
+        Format::Xml => {
+            let mut out = format!(
+                "<Error><Message>{}</Message>",
+                quick_xml::escape::escape(message.as_str())
+            );
+            if !fields.is_empty() {
+                out.push_str("<ModelState>");
+                for f in fields {
+                    let key = xml::encode_name(if f.path == "body" { "refund" } else { &f.path });
+                    out.push_str(&format!(
+                        "<{key}>{}</{key}>",
+                        quick_xml::escape::escape(f.message.as_str())
+                    ));
+                }
+                out.push_str("</ModelState>");
+            }
+            out.push_str("</Error>");
+            Response::new(status, "application/xml; charset=utf-8", out.into_bytes())
+        }
+    };
+    response.for_error(error)
+}

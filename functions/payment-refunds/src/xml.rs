@@ -1,0 +1,268 @@
+//! XML bodies in, XML answers out, in the DataContract style of the platform behind seed 002.
+//!
+//! Incoming XML becomes the same JSON tree a JSON body makes (element names as keys, text as
+//! strings), so one validator serves every format. No DTD is accepted and no entity but XML's
+//! five and character references is expanded, so entity expansion attacks have nothing to
+//! expand; depth and element counts are bounded.
+
+use quick_xml::Reader;
+use quick_xml::XmlVersion;
+use quick_xml::escape::escape;
+use quick_xml::events::{BytesStart, Event};
+use refund_shared::{AppError, AppResult};
+use serde_json::{Map, Value};
+
+pub const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+pub const REQUEST_NS: &str = "http://schemas.datacontract.org/2004/07/Common.Dto.Post";
+pub const RESPONSE_NS: &str = "http://schemas.datacontract.org/2004/07/Common.Dto";
+
+const MAX_DEPTH: usize = 16;
+const MAX_ELEMENTS: usize = 20_000;
+
+fn bad(message: impl Into<String>) -> AppError {
+    AppError::field("body", "malformed_xml", message)
+}
+
+struct Frame {
+    name: String,
+    children: Vec<(String, Value)>,
+    text: String,
+    nil: bool,
+}
+
+/// Parses `text` whose root element must be `root`; elements named in `arrays` hold lists.
+pub fn to_value(text: &str, root: &str, arrays: &[&str]) -> AppResult<Value> {
+    let mut reader = Reader::from_str(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut elements = 0usize;
+    let mut result = None;
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| bad(format!("malformed XML at byte {}: {e}", reader.error_position())))?;
+        match event {
+            Event::Start(e) | Event::Empty(e) if result.is_some() => {
+                return Err(bad(format!("content after the root element: <{}>", name_of(&e))));
+            }
+            Event::Start(e) => {
+                elements += 1;
+                if stack.len() >= MAX_DEPTH || elements > MAX_ELEMENTS {
+                    return Err(bad("the XML is nested too deeply or has too many elements"));
+                }
+                stack.push(open(&e, stack.is_empty(), root)?);
+            }
+            Event::Empty(e) => {
+                elements += 1;
+                let frame = open(&e, stack.is_empty(), root)?;
+                let value = if arrays.iter().any(|a| a.eq_ignore_ascii_case(&frame.name)) {
+                    Value::Array(Vec::new())
+                } else {
+                    Value::Null
+                };
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push((frame.name, value)),
+                    None => result = Some(Value::Object(Map::new())),
+                }
+            }
+            Event::Text(t) => push_text(&mut stack, &t.xml10_content())?,
+            Event::CData(t) => push_text(&mut stack, &t.into_inner())?,
+            Event::GeneralRef(r) => {
+                let c = match r.resolve_char_ref().map_err(|e| bad(e.to_string()))? {
+                    Some(c) => c,
+                    None => match &*r.into_inner() {
+                        "amp" => '&',
+                        "lt" => '<',
+                        "gt" => '>',
+                        "quot" => '"',
+                        "apos" => '\'',
+                        other => return Err(bad(format!("unknown entity &{other};"))),
+                    },
+                };
+                push_text(&mut stack, c.encode_utf8(&mut [0; 4]))?;
+            }
+            Event::DocType(_) => return Err(bad("DTDs are not accepted")),
+            Event::End(_) => {
+                let frame = stack.pop().ok_or_else(|| bad("unbalanced end tag"))?;
+                let value = close(frame.name.clone(), frame, arrays)?;
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(value),
+                    None => result = Some(value.1),
+                }
+            }
+            Event::Eof => break,
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+        }
+    }
+    if !stack.is_empty() {
+        return Err(bad("the XML ends inside an element"));
+    }
+    result.ok_or_else(|| bad(format!("the body must be a <{root}> element")))
+}
+
+fn name_of(e: &BytesStart) -> String {
+    e.local_name().as_ref().to_string()
+}
+
+fn open(e: &BytesStart, is_root: bool, root: &str) -> AppResult<Frame> {
+    let name = name_of(e);
+    let mut nil = false;
+    for attr in e.attributes() {
+        let attr = attr.map_err(|err| bad(format!("malformed attribute: {err}")))?;
+        let key = attr.key.as_ref();
+        let value = attr
+            .normalized_value(XmlVersion::Implicit1_0)
+            .map_err(|err| bad(err.to_string()))?;
+        if attr.key.local_name().as_ref() == "nil" && value == "true" {
+            nil = true;
+        }
+        if is_root && key == "xmlns" && value != REQUEST_NS {
+            return Err(bad(format!("the root element must be in namespace {REQUEST_NS}")));
+        }
+    }
+    if is_root && !name.eq_ignore_ascii_case(root) {
+        return Err(bad(format!("the root element must be <{root}>, not <{name}>")));
+    }
+    Ok(Frame {
+        name,
+        children: Vec::new(),
+        text: String::new(),
+        nil,
+    })
+}
+
+fn push_text(stack: &mut [Frame], text: &str) -> AppResult<()> {
+    match stack.last_mut() {
+        Some(frame) => {
+            frame.text.push_str(text);
+            Ok(())
+        }
+        None if text.trim().is_empty() => Ok(()),
+        None => Err(bad("text outside the root element")),
+    }
+}
+
+fn close(name: String, frame: Frame, arrays: &[&str]) -> AppResult<(String, Value)> {
+    if frame.nil {
+        return Ok((name, Value::Null));
+    }
+    if arrays.iter().any(|a| a.eq_ignore_ascii_case(&name)) {
+        return Ok((
+            name,
+            Value::Array(frame.children.into_iter().map(|(_, v)| v).collect()),
+        ));
+    }
+    if frame.children.is_empty() {
+        return Ok((name, Value::String(frame.text.trim().to_string())));
+    }
+    let mut map = Map::new();
+    for (child, value) in frame.children {
+        if map.keys().any(|k| k.eq_ignore_ascii_case(&child)) {
+            return Err(bad(format!("<{child}> appears twice in <{name}>")));
+        }
+        map.insert(child, value);
+    }
+    Ok((name, Value::Object(map)))
+}
+
+/// Writes a JSON tree as DataContract XML: members as PascalCase elements in alphabetical
+/// order, `null` as `i:nil`, list items named for their list (`InvoiceAllocations` holds
+/// `InvoiceAllocation`s).
+pub fn from_value(root: &str, value: &Value) -> String {
+    let mut out = String::from(r#"<?xml version="1.0" encoding="utf-8"?>"#);
+    write_element(&mut out, root, value, Some(RESPONSE_NS));
+    out
+}
+
+fn write_element(out: &mut String, name: &str, value: &Value, namespace: Option<&str>) {
+    let ns = namespace.map_or(String::new(), |ns| format!(r#" xmlns:i="{XSI}" xmlns="{ns}""#));
+    match value {
+        Value::Null => out.push_str(&format!(r#"<{name}{ns} i:nil="true"/>"#)),
+        Value::Object(map) => {
+            out.push_str(&format!("<{name}{ns}>"));
+            let mut members: Vec<(String, &Value)> = map.iter().map(|(k, v)| (pascal(k), v)).collect();
+            members.sort_by(|a, b| a.0.cmp(&b.0));
+            for (member, v) in members {
+                write_element(out, &member, v, None);
+            }
+            out.push_str(&format!("</{name}>"));
+        }
+        Value::Array(items) => {
+            out.push_str(&format!("<{name}{ns}>"));
+            let item = name.strip_suffix('s').unwrap_or(name);
+            for v in items {
+                write_element(out, item, v, None);
+            }
+            out.push_str(&format!("</{name}>"));
+        }
+        Value::String(s) => out.push_str(&format!("<{name}{ns}>{}</{name}>", escape(s.as_str()))),
+        other => out.push_str(&format!("<{name}{ns}>{other}</{name}>")),
+    }
+}
+
+/// `refundableAmount` -> `RefundableAmount`.
+pub fn pascal(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map_or(String::new(), |c| {
+        c.to_ascii_uppercase().to_string() + chars.as_str()
+    })
+}
+
+/// An XML name for any text, as .NET's `XmlConvert.EncodeLocalName` does (`[` -> `_x005B_`).
+pub fn encode_name(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
+                c.to_string()
+            } else {
+                format!("_x{:04X}_", c as u32)
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"<Refund xmlns:i="http://www.w3.org/2001/XMLSchema-instance" xmlns="http://schemas.datacontract.org/2004/07/Common.Dto.Post">
+  <Amount>3</Amount><Method>Cash</Method><NetsuiteId>a &amp; b&#33;</NetsuiteId><OriginalPaymentId>2</OriginalPaymentId>
+  <RefundAllocations><RefundAllocation><Amount>2</Amount><InvoiceId>1</InvoiceId></RefundAllocation></RefundAllocations>
+  <Reference i:nil="true"/>
+</Refund>"#;
+
+    #[test]
+    fn the_seeds_sample_reads_as_a_tree() {
+        let v = to_value(SAMPLE, "Refund", &["RefundAllocations"]).unwrap();
+        assert_eq!(v["Amount"], "3");
+        assert_eq!(v["NetsuiteId"], "a & b!");
+        assert_eq!(v["RefundAllocations"][0]["InvoiceId"], "1");
+        assert!(v["Reference"].is_null());
+    }
+
+    #[test]
+    fn hostile_xml_is_refused() {
+        let laughs = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><Refund>&lol2;</Refund>"#;
+        assert!(to_value(laughs, "Refund", &[]).is_err());
+        assert!(to_value("<Refund>&custom;</Refund>", "Refund", &[]).is_err());
+        assert!(to_value("<Other/>", "Refund", &[]).is_err());
+        assert!(to_value("<Refund><A>1</A><A>2</A></Refund>", "Refund", &[]).is_err());
+        assert!(to_value("<Refund><A>1</Refund>", "Refund", &[]).is_err());
+        let deep = "<Refund>".to_string() + &"<a>".repeat(100) + &"</a>".repeat(100) + "</Refund>";
+        assert!(to_value(&deep, "Refund", &[]).is_err());
+        assert!(to_value(r#"<Refund xmlns="urn:other"/>"#, "Refund", &[]).is_err());
+    }
+
+    #[test]
+    fn writes_datacontract_xml() {
+        let v = serde_json::json!({"b": 1, "a": null, "items": [{"x": "<"}]});
+        let xml = from_value("Root", &v);
+        assert!(
+            xml.contains(r#"<A i:nil="true"/><B>1</B><Items><Item><X>&lt;</X></Item></Items>"#),
+            "{xml}"
+        );
+        assert_eq!(
+            encode_name("refund.refundAllocations[0].amount"),
+            "refund.refundAllocations_x005B_0_x005D_.amount"
+        );
+    }
+}
