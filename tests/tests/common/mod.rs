@@ -6,3 +6,5 @@ pub use serde_json::{Value, json};
 
 pub const ADMIN: (&str, &str) = ("authorization", "Bearer dev-admin-token");
 pub const JSON: (&str, &str) = ("content-type", "application/json");
+
+pub mod apis;
