@@ -9,6 +9,16 @@ use std::fmt;
 /// Parses a request body into a JSON value. Syntax errors name the line and column; an object
 /// that repeats a key is refused (which of two values a client meant is unknowable).
 pub fn parse(body: &[u8], field: &str) -> AppResult<Value> {
+    parse_with(body, field, false)
+}
+
+/// [`parse`] for APIs whose property names match in any case: keys that differ only in case
+/// are duplicates too (which one a client meant is as unknowable).
+pub fn parse_case_insensitive(body: &[u8], field: &str) -> AppResult<Value> {
+    parse_with(body, field, true)
+}
+
+fn parse_with(body: &[u8], field: &str, fold_case: bool) -> AppResult<Value> {
     let text = std::str::from_utf8(body).map_err(|e| {
         AppError::field(
             field,
@@ -30,7 +40,9 @@ pub fn parse(body: &[u8], field: &str) -> AppResult<Value> {
     };
     // First pass: reject duplicate keys (serde_json would keep the last silently).
     let mut checker = serde_json::Deserializer::from_str(text);
-    NoDuplicateKeys.deserialize(&mut checker).map_err(syntax)?;
+    NoDuplicateKeys { fold_case }
+        .deserialize(&mut checker)
+        .map_err(syntax)?;
     checker.end().map_err(syntax)?;
     serde_json::from_str(text).map_err(syntax)
 }
@@ -44,7 +56,10 @@ fn describe(e: &serde_json::Error) -> String {
     }
 }
 
-struct NoDuplicateKeys;
+#[derive(Clone, Copy)]
+struct NoDuplicateKeys {
+    fold_case: bool,
+}
 
 impl<'de> DeserializeSeed<'de> for NoDuplicateKeys {
     type Value = ();
@@ -77,18 +92,23 @@ impl<'de> Visitor<'de> for NoDuplicateKeys {
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(NoDuplicateKeys)?.is_some() {}
+        while seq.next_element_seed(self)?.is_some() {}
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen: Vec<String> = Vec::new();
+        // A set, so an object of thousands of keys costs linear time, not quadratic.
+        let mut seen = std::collections::HashSet::new();
         while let Some(key) = map.next_key::<String>()? {
-            if seen.contains(&key) {
+            let folded = if self.fold_case {
+                key.to_ascii_lowercase()
+            } else {
+                key.clone()
+            };
+            if !seen.insert(folded) {
                 return Err(de::Error::custom(format!("duplicate key `{key}`")));
             }
             // Arbitrary-precision numbers arrive as a one-entry map; their payload is a string.
-            map.next_value_seed(NoDuplicateKeys)?;
-            seen.push(key);
+            map.next_value_seed(self)?;
         }
         Ok(())
     }
@@ -336,6 +356,13 @@ mod tests {
         assert!(e[0].message.contains("line 2"), "{}", e[0].message);
         let nested = parse(br#"{"x": [{"a": 1, "a": 1}]}"#, "body");
         assert!(nested.is_err());
+    }
+
+    #[test]
+    fn case_insensitive_duplicates() {
+        let body = br#"{"RefundAmount": 1, "refundamount": 2}"#;
+        assert!(parse(body, "body").is_ok());
+        assert!(parse_case_insensitive(body, "body").is_err());
     }
 
     #[test]

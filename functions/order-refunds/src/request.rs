@@ -29,7 +29,7 @@ fn type_code<S: serde::Serializer>(t: &RefundType, s: S) -> Result<S::Ok, S::Err
 }
 
 pub fn parse(body: &[u8]) -> AppResult<CreateRefund> {
-    let value = json::parse(body, "body")?;
+    let value = json::parse_case_insensitive(body, "body")?;
     let obj = Obj::root(&value, "", true)?;
     let mut errors = Errors::default();
     let amount = obj

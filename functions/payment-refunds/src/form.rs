@@ -18,7 +18,10 @@ pub fn to_value(body: &[u8]) -> AppResult<Value> {
         };
         match rest {
             None => {
-                if root.insert(name.to_string(), value).is_some() {
+                // Names match in any case, so `amount` and `Amount` are the same field twice.
+                if root.keys().any(|k| k.eq_ignore_ascii_case(name))
+                    || root.insert(name.to_string(), value).is_some()
+                {
                     return Err(bad(format!("{name} is given twice")));
                 }
             }

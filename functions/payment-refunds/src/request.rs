@@ -40,7 +40,7 @@ pub struct RefundRequest {
 pub fn parse(req: &Request) -> AppResult<RefundRequest> {
     let body = req.body()?;
     let (value, text) = match req.media_type().as_deref() {
-        None | Some("application/json" | "text/json") => (json::parse(body, "body")?, false),
+        None | Some("application/json" | "text/json") => (json::parse_case_insensitive(body, "body")?, false),
         Some("application/xml" | "text/xml") => {
             let text = std::str::from_utf8(body)
                 .map_err(|_| AppError::field("body", "invalid_encoding", "the body is not valid UTF-8"))?;

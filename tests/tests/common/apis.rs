@@ -13,6 +13,8 @@ pub struct Api {
     pub post_path: &'static str,
     /// A refund of one unit.
     pub unit_body: fn() -> Value,
+    /// The top-level field of `unit_body` that carries the amount.
+    pub amount_field: &'static str,
     /// The status a refusal for lack of funds gets.
     pub refusal_status: u16,
     /// Whether a body is this API's documented error shape.
@@ -22,6 +24,11 @@ pub struct Api {
 }
 
 impl Api {
+    /// The component's name (`invoice-refunds`), as the corpus keys its cases.
+    pub fn component(&self) -> &'static str {
+        self.name.split(' ').next().unwrap_or(self.name)
+    }
+
     pub fn auth(&self) -> (&'static str, String) {
         ("authorization", format!("Bearer {}", self.token))
     }
@@ -76,6 +83,7 @@ pub fn all() -> Vec<Api> {
             source_body: || json!({"customerId": 1, "billRunType": "NORMAL", "currency": "GBP", "amountPaid": 50, "paymentMethod": "BACS"}),
             post_path: "/refunds",
             unit_body: || json!({"invoiceId": 50, "billRunType": "NORMAL", "amountInMajorCurrency": 1}),
+            amount_field: "amountInMajorCurrency",
             refusal_status: 400,
             is_error_shape: |b| {
                 b["status"].is_u64()
@@ -92,6 +100,7 @@ pub fn all() -> Vec<Api> {
             source_body: || json!({"name": "A", "currency": "USD", "paymentMethod": {"id": "pm", "@type": "PaymentMethodRef"}, "payments": [{"id": "p", "amount": 50}]}),
             post_path: "/refund",
             unit_body: || json!({"account": {"id": "ACC-50"}, "paymentMethod": {"id": "pm", "@type": "PaymentMethodRef"}, "totalAmount": {"unit": "USD", "value": 1}}),
+            amount_field: "totalAmount",
             refusal_status: 409,
             is_error_shape: |b| {
                 b["@type"] == "Error"
@@ -108,6 +117,7 @@ pub fn all() -> Vec<Api> {
             source_body: || json!({"customerId": 1, "currency": "USD", "amount": 50, "invoices": []}),
             post_path: "/v1/Refunds",
             unit_body: || json!({"originalPaymentId": 50, "amount": 1}),
+            amount_field: "amount",
             refusal_status: 400,
             is_error_shape: |b| {
                 b["Message"].is_string()
@@ -123,6 +133,7 @@ pub fn all() -> Vec<Api> {
             source_body: || json!({"status": "paid", "currency": "EUR", "total": 5000, "refundAvailability": "all"}),
             post_path: "/purchases/0b6f3a52-3c1e-4c55-9d0e-7f5f0f3c2a11/refund/",
             unit_body: || json!({"amount": 100}),
+            amount_field: "amount",
             refusal_status: 400,
             is_error_shape: |b| {
                 b.as_object().is_some_and(|o| {
@@ -140,6 +151,7 @@ pub fn all() -> Vec<Api> {
             source_body: || json!({"customerId": 1, "currency": "SEK", "rows": [{"rowId": 1, "amount": 50}]}),
             post_path: "/orders/50/refunds",
             unit_body: || json!({"RefundAmount": 1}),
+            amount_field: "RefundAmount",
             refusal_status: 400,
             is_error_shape: |b| {
                 b.as_object().is_some_and(|o| o.contains_key("Resource"))
