@@ -21,6 +21,8 @@ pub struct Api {
     pub is_error_shape: fn(&Value) -> bool,
     /// Reads the refund id out of a successful answer.
     pub refund_id: fn(&Value) -> String,
+    /// Where the refund a successful answer names is read back.
+    pub get_path: fn(&Value) -> String,
 }
 
 impl Api {
@@ -92,6 +94,7 @@ pub fn all() -> Vec<Api> {
                     && b["fields"].is_array()
             },
             refund_id: |b| b["id"].to_string(),
+            get_path: |b| format!("/refunds/{}", b["id"]),
         },
         Api {
             name: "account-refunds (001)",
@@ -109,6 +112,7 @@ pub fn all() -> Vec<Api> {
                     && b["status"].is_string()
             },
             refund_id: |b| b["id"].as_str().unwrap_or_default().to_string(),
+            get_path: |b| format!("/refund/{}", b["id"].as_str().unwrap_or_default()),
         },
         Api {
             name: "payment-refunds (002)",
@@ -125,6 +129,7 @@ pub fn all() -> Vec<Api> {
                         .is_some_and(|o| o.keys().all(|k| k == "Message" || k == "ModelState"))
             },
             refund_id: |b| b["id"].to_string(),
+            get_path: |b| format!("/v1/Refunds/{}", b["id"]),
         },
         Api {
             name: "purchase-refunds (003)",
@@ -143,6 +148,7 @@ pub fn all() -> Vec<Api> {
                 })
             },
             refund_id: |b| b["id"].as_str().unwrap_or_default().to_string(),
+            get_path: |_| format!("/purchases/{PURCHASE_ID}/"),
         },
         Api {
             name: "order-refunds (004)",
@@ -159,6 +165,7 @@ pub fn all() -> Vec<Api> {
                     && b["Details"].is_array()
             },
             refund_id: |b| b["Resource"].as_str().unwrap_or_default().to_string(),
+            get_path: |_| "/orders/50/refunds".to_string(),
         },
     ]
 }
