@@ -3,6 +3,7 @@
 //! provides WASI, `wasi:http@0.3.0-rc-2026-03-15` serving, `wasi:keyvalue` and `spin:variables`
 //! over one in-memory store per label.
 
+pub mod apis;
 mod bindings;
 mod host;
 pub mod kv;

@@ -4,7 +4,5 @@
 pub use refund_host::{Faults, OpCounts, Reply, TestHost};
 pub use serde_json::{Value, json};
 
-pub const ADMIN: (&str, &str) = ("authorization", "Bearer dev-admin-token");
-pub const JSON: (&str, &str) = ("content-type", "application/json");
-
-pub mod apis;
+pub use refund_host::apis;
+pub use refund_host::apis::{ADMIN, JSON};
