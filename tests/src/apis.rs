@@ -31,7 +31,7 @@ pub struct Api {
 }
 
 impl Api {
-    /// The component's name (`invoice-refunds`), as the corpus keys its cases.
+    /// The component's name (`invoice-refunds`), as `spin.toml` and the corpus know it.
     pub fn component(&self) -> &'static str {
         self.name.split(' ').next().unwrap_or(self.name)
     }

@@ -8,6 +8,7 @@ mod bindings;
 mod host;
 pub mod kv;
 pub mod manifest;
+pub mod native;
 mod spin_kv;
 mod state;
 
