@@ -1,6 +1,7 @@
 //! A Spin-compatible host for the end-to-end tests and for local serving: it reads `spin.toml`,
 //! compiles each component once, instantiates it fresh for every request (as Spin does), and
-//! provides WASI, `wasi:http@0.3.0-rc-2026-03-15` serving, `wasi:keyvalue` and `spin:variables`
+//! provides WASI, `wasi:http@0.3.0-rc-2026-03-15` serving, `wasi:keyvalue`, `spin:key-value` and
+//! `spin:variables`
 //! over one in-memory store per label.
 
 pub mod apis;
@@ -10,6 +11,7 @@ pub mod kv;
 pub mod manifest;
 pub mod native;
 mod spin_kv;
+mod spin_kv3;
 mod state;
 
 pub use host::{App, BUILD_COMMAND, Reply, TestHost, workspace_root_dir as workspace_root};
