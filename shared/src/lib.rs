@@ -17,6 +17,7 @@ pub mod platform;
 pub mod render;
 pub mod sources;
 pub mod store;
+pub mod testing;
 
 pub use context::Ctx;
 pub use error::{AppError, AppResult, Errors, FieldError};

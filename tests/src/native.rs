@@ -2,21 +2,11 @@
 //! benchmark's "no sandbox" column and the fuzzer's fast path.
 
 use refund_shared::Ctx;
-use refund_shared::auth::Tokens;
 use refund_shared::http::{Request, Response};
 use refund_shared::store::MemoryStore;
 
 /// A context with the given tokens, on a fresh in-memory store.
-pub fn context(full: &str, read_only: &str) -> Ctx<MemoryStore> {
-    Ctx {
-        store: MemoryStore::new(),
-        tokens: Tokens {
-            full: full.into(),
-            read_only: read_only.into(),
-        },
-        now: refund_shared::clock::now_unix(),
-    }
-}
+pub use refund_shared::testing::memory_ctx as context;
 
 /// Runs a component's handler by its `spin.toml` id.
 pub async fn handle(component: &str, req: &Request, ctx: &Ctx<MemoryStore>) -> Option<Response> {

@@ -2,31 +2,16 @@
 
 use super::*;
 use futures::executor::block_on;
-use refund_shared::auth::Tokens;
-use refund_shared::ledger::{SourceRecord, source_key};
 use refund_shared::sources::Kind;
-use refund_shared::store::{MemoryStore, Store};
+use refund_shared::store::MemoryStore;
+use refund_shared::testing::memory_ctx;
 use serde_json::{Value, json};
 
 fn ctx() -> Ctx<MemoryStore> {
-    let ctx = Ctx {
-        store: MemoryStore::new(),
-        tokens: Tokens {
-            full: "w".into(),
-            read_only: "r".into(),
-        },
-        now: 0,
-    };
-    let loaded = Kind::Account
-        .load(&json!({"name": "Grace Wang", "currency": "USD",
-                      "paymentMethod": {"id": "pm-1", "@type": "PaymentMethodRef", "name": "Grace's card"},
-                      "payments": [{"id": "p1", "amount": 30}, {"id": "p2", "amount": 20}]}))
-        .unwrap();
-    let record = SourceRecord::new("account", "A1", "USD", loaded.captured, loaded.data);
-    let mut record = record;
-    record.parts = loaded.parts;
-    block_on(ctx.store.set(&source_key("account", "A1"), &record.encode())).unwrap();
-    ctx
+    let account = json!({"name": "Grace Wang", "currency": "USD",
+        "paymentMethod": {"id": "pm-1", "@type": "PaymentMethodRef", "name": "Grace's card"},
+        "payments": [{"id": "p1", "amount": 30}, {"id": "p2", "amount": 20}]});
+    memory_ctx("w", "r").with_source(Kind::Account, "A1", &account)
 }
 
 fn post(ctx: &Ctx<MemoryStore>, body: Value) -> (u16, Value) {

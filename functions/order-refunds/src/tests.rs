@@ -2,27 +2,13 @@
 
 use super::*;
 use futures::executor::block_on;
-use refund_shared::auth::Tokens;
-use refund_shared::ledger::{SourceRecord, source_key};
-use refund_shared::store::{MemoryStore, Store};
+use refund_shared::store::MemoryStore;
+use refund_shared::testing::memory_ctx;
 use serde_json::{Value, json};
 
 fn ctx() -> Ctx<MemoryStore> {
-    let ctx = Ctx {
-        store: MemoryStore::new(),
-        tokens: Tokens {
-            full: "w".into(),
-            read_only: "r".into(),
-        },
-        now: 5,
-    };
-    let loaded = Kind::Order
-        .load(&json!({"customerId": 1, "currency": "SEK", "rows": [{"rowId": 1, "amount": 100}], "shipping": 49, "invoiceFee": 19}))
-        .unwrap();
-    let mut record = SourceRecord::new("order", "12", "SEK", loaded.captured, loaded.data);
-    record.parts = loaded.parts;
-    block_on(ctx.store.set(&source_key("order", "12"), &record.encode())).unwrap();
-    ctx
+    let order = json!({"customerId": 1, "currency": "SEK", "rows": [{"rowId": 1, "amount": 100}], "shipping": 49, "invoiceFee": 19});
+    memory_ctx("w", "r").with_source(Kind::Order, "12", &order)
 }
 
 fn post(ctx: &Ctx<MemoryStore>, body: Value) -> (u16, Value) {

@@ -2,30 +2,17 @@
 
 use super::*;
 use futures::executor::block_on;
-use refund_shared::auth::Tokens;
 use refund_shared::ledger::{SourceRecord, source_key};
-use refund_shared::store::{MemoryStore, Store};
+use refund_shared::store::MemoryStore;
+use refund_shared::testing::memory_ctx;
 use serde_json::{Value, json};
 
 const ID: &str = "8f14e45f-ceea-467a-9575-3c5a2f5f4a8b";
 
 fn ctx(availability: &str) -> Ctx<MemoryStore> {
-    let ctx = Ctx {
-        store: MemoryStore::new(),
-        tokens: Tokens {
-            full: "w".into(),
-            read_only: "r".into(),
-        },
-        now: 9,
-    };
-    let loaded = Kind::Purchase
-        .load(
-            &json!({"status": "paid", "currency": "EUR", "total": 1000, "refundAvailability": availability}),
-        )
-        .unwrap();
-    let record = SourceRecord::new("purchase", ID, "EUR", loaded.captured, loaded.data);
-    block_on(ctx.store.set(&source_key("purchase", ID), &record.encode())).unwrap();
-    ctx
+    let purchase =
+        json!({"status": "paid", "currency": "EUR", "total": 1000, "refundAvailability": availability});
+    memory_ctx("w", "r").with_source(Kind::Purchase, ID, &purchase)
 }
 
 fn post(ctx: &Ctx<MemoryStore>, body: &str) -> (u16, Value) {

@@ -71,6 +71,11 @@ impl MemoryStore {
         }
     }
 
+    /// Writes a key directly, uncounted (for setting up tests).
+    pub fn put(&self, key: &str, value: Vec<u8>) {
+        self.data.lock().unwrap().insert(key.to_string(), value);
+    }
+
     /// The raw value of a key, for assertions.
     pub fn raw(&self, key: &str) -> Option<Vec<u8>> {
         self.data.lock().unwrap().get(key).cloned()

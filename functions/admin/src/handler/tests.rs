@@ -1,17 +1,10 @@
 use super::*;
 use futures::executor::block_on;
-use refund_shared::auth::Tokens;
 use refund_shared::store::{Fault, MemoryStore};
+use refund_shared::testing::memory_ctx;
 
 fn ctx() -> Ctx<MemoryStore> {
-    Ctx {
-        store: MemoryStore::new(),
-        tokens: Tokens {
-            full: "admin".into(),
-            read_only: String::new(),
-        },
-        now: 0,
-    }
+    memory_ctx("admin", "")
 }
 
 fn send(ctx: &Ctx<MemoryStore>, method: Method, uri: &str, body: &str) -> (u16, serde_json::Value) {
