@@ -40,12 +40,7 @@ async fn posts_and_gets_stay_within_their_store_budgets() {
 
         let (auth, token) = api.auth();
         let get = host
-            .request(
-                "GET",
-                &(api.get_path)(&post.json()),
-                &[(auth, token.as_str())],
-                "",
-            )
+            .request("GET", &api.get_path(&post.json()), &[(auth, token.as_str())], "")
             .await;
         assert_eq!(get.status, 200, "{}: {}", api.name, get.text());
         assert!(
@@ -67,10 +62,10 @@ async fn posts_and_gets_stay_within_their_store_budgets() {
     }
 }
 
-/// Today's ceiling for a component's .wasm (release), so growth is caught. The product's target
-/// is 400 KiB; the components are 525 to 660 KiB now (spin-sdk alone is 162 KiB; see
-/// BENCHMARKS.md for where the rest goes and what was measured to cut it).
-const WASM_CEILING_BYTES: u64 = 700 * 1024;
+/// Today's ceiling for a component's .wasm (release, after scripts/build's wasm-opt pass), so
+/// growth is caught. The product's target is 400 KiB; the refund components are 423 to 531 KiB
+/// now (spin-sdk alone is 138 KiB; see BENCHMARKS.md for where the rest goes).
+const WASM_CEILING_BYTES: u64 = 550 * 1024;
 
 #[test]
 fn every_component_stays_under_the_size_ceiling() {
