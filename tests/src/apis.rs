@@ -11,13 +11,17 @@ pub const JSON: (&str, &str) = ("content-type", "application/json");
 pub struct Api {
     pub name: &'static str,
     pub token: &'static str,
-    /// The admin source to load (`kind/id`) and its body with so many units refundable.
-    pub source: &'static str,
+    /// The kind of source the admin API loads (`invoice`, `account`...).
+    pub source_kind: &'static str,
+    /// The id of this kind's n-th source. The tests use source 50; the benchmark spreads its
+    /// refunds over many, as production does.
+    pub source_id: fn(u32) -> String,
+    /// A source's admin body with so many units refundable.
     pub source_body: fn(u64) -> Value,
-    /// Where a refund is POSTed.
-    pub post_path: &'static str,
-    /// A refund of one unit.
-    pub unit_body: fn() -> Value,
+    /// Where a refund of the source with this id is POSTed.
+    pub post_path_of: fn(&str) -> String,
+    /// A refund of one unit of the source with this id.
+    pub unit_body_of: fn(&str) -> Value,
     /// The top-level field of `unit_body` that carries the amount.
     pub amount_field: &'static str,
     /// The status a refusal for lack of funds gets.
@@ -26,9 +30,12 @@ pub struct Api {
     pub is_error_shape: fn(&Value) -> bool,
     /// Reads the refund id out of a successful answer.
     pub refund_id: fn(&Value) -> String,
-    /// Where the refund a successful answer names is read back.
-    pub get_path: fn(&Value) -> String,
+    /// Where the refund a successful answer (for the source with this id) names is read back.
+    pub get_path_of: fn(&str, &Value) -> String,
 }
+
+/// The source the tests use.
+const TEST_SOURCE: u32 = 50;
 
 impl Api {
     /// The component's name (`invoice-refunds`), as `spin.toml` and the corpus know it.
@@ -40,6 +47,28 @@ impl Api {
         ("authorization", format!("Bearer {}", self.token))
     }
 
+    /// The id of the tests' source.
+    pub fn source_id(&self) -> String {
+        (self.source_id)(TEST_SOURCE)
+    }
+
+    /// The tests' source as the admin API names it (`kind/id`).
+    pub fn source(&self) -> String {
+        format!("{}/{}", self.source_kind, self.source_id())
+    }
+
+    pub fn post_path(&self) -> String {
+        (self.post_path_of)(&self.source_id())
+    }
+
+    pub fn unit_body(&self) -> Value {
+        (self.unit_body_of)(&self.source_id())
+    }
+
+    pub fn get_path(&self, reply: &Value) -> String {
+        (self.get_path_of)(&self.source_id(), reply)
+    }
+
     /// Loads the source with 50 units refundable.
     pub async fn load(&self, host: &TestHost) {
         self.load_units(host, 50).await;
@@ -47,7 +76,12 @@ impl Api {
 
     /// Loads (or replaces) the source with `units` refundable in all.
     pub async fn load_units(&self, host: &TestHost, units: u64) {
-        let path = format!("/admin/v1/sources/{}", self.source);
+        self.load_units_at(host, &self.source_id(), units).await;
+    }
+
+    /// Loads (or replaces) the source with this id.
+    pub async fn load_units_at(&self, host: &TestHost, id: &str, units: u64) {
+        let path = format!("/admin/v1/sources/{}/{id}", self.source_kind);
         let reply = host
             .request(
                 "PUT",
@@ -65,29 +99,47 @@ impl Api {
     }
 
     pub async fn refund(&self, host: &TestHost, key: Option<&str>) -> Reply {
-        self.post(
-            host,
-            (self.unit_body)().to_string().into_bytes(),
-            "application/json",
-            key,
-        )
-        .await
+        self.refund_at(host, &self.source_id(), key).await
+    }
+
+    /// A one-unit refund of the source with this id.
+    pub async fn refund_at(&self, host: &TestHost, id: &str, key: Option<&str>) -> Reply {
+        let body = (self.unit_body_of)(id).to_string().into_bytes();
+        self.post_to(host, &(self.post_path_of)(id), body, "application/json", key)
+            .await
     }
 
     pub async fn post(&self, host: &TestHost, body: Vec<u8>, content_type: &str, key: Option<&str>) -> Reply {
+        self.post_to(host, &self.post_path(), body, content_type, key)
+            .await
+    }
+
+    async fn post_to(
+        &self,
+        host: &TestHost,
+        path: &str,
+        body: Vec<u8>,
+        content_type: &str,
+        key: Option<&str>,
+    ) -> Reply {
         let (name, value) = self.auth();
         let mut headers = vec![(name, value.as_str()), ("content-type", content_type)];
         if let Some(key) = key {
             headers.push(("idempotency-key", key));
         }
-        host.request("POST", self.post_path, &headers, body).await
+        host.request("POST", path, &headers, body).await
     }
 
     /// The source as the admin API shows it.
     pub async fn source_state(&self, host: &TestHost) -> Value {
-        host.request("GET", &format!("/admin/v1/sources/{}", self.source), &[ADMIN], "")
-            .await
-            .json()
+        host.request(
+            "GET",
+            &format!("/admin/v1/sources/{}", self.source()),
+            &[ADMIN],
+            "",
+        )
+        .await
+        .json()
     }
 }
 
@@ -98,10 +150,11 @@ pub fn all() -> Vec<Api> {
         Api {
             name: "invoice-refunds (000)",
             token: "dev-invoice-token",
-            source: "invoice/50",
+            source_kind: "invoice",
+            source_id: |n| n.to_string(),
             source_body: |units| json!({"customerId": 1, "billRunType": "NORMAL", "currency": "GBP", "amountPaid": units, "paymentMethod": "BACS"}),
-            post_path: "/refunds",
-            unit_body: || json!({"invoiceId": 50, "billRunType": "NORMAL", "amountInMajorCurrency": 1}),
+            post_path_of: |_| "/refunds".to_string(),
+            unit_body_of: |id| json!({"invoiceId": id.parse::<u64>().unwrap_or_default(), "billRunType": "NORMAL", "amountInMajorCurrency": 1}),
             amount_field: "amountInMajorCurrency",
             refusal_status: 400,
             is_error_shape: |b| {
@@ -111,15 +164,16 @@ pub fn all() -> Vec<Api> {
                     && b["fields"].is_array()
             },
             refund_id: |b| b["id"].to_string(),
-            get_path: |b| format!("/refunds/{}", b["id"]),
+            get_path_of: |_, b| format!("/refunds/{}", b["id"]),
         },
         Api {
             name: "account-refunds (001)",
             token: "dev-account-token",
-            source: "account/ACC-50",
+            source_kind: "account",
+            source_id: |n| format!("ACC-{n}"),
             source_body: |units| json!({"name": "A", "currency": "USD", "paymentMethod": {"id": "pm", "@type": "PaymentMethodRef"}, "payments": [{"id": "p", "amount": units}]}),
-            post_path: "/refund",
-            unit_body: || json!({"account": {"id": "ACC-50"}, "paymentMethod": {"id": "pm", "@type": "PaymentMethodRef"}, "totalAmount": {"unit": "USD", "value": 1}}),
+            post_path_of: |_| "/refund".to_string(),
+            unit_body_of: |id| json!({"account": {"id": id}, "paymentMethod": {"id": "pm", "@type": "PaymentMethodRef"}, "totalAmount": {"unit": "USD", "value": 1}}),
             amount_field: "totalAmount",
             refusal_status: 409,
             is_error_shape: |b| {
@@ -129,15 +183,16 @@ pub fn all() -> Vec<Api> {
                     && b["status"].is_string()
             },
             refund_id: |b| b["id"].as_str().unwrap_or_default().to_string(),
-            get_path: |b| format!("/refund/{}", b["id"].as_str().unwrap_or_default()),
+            get_path_of: |_, b| format!("/refund/{}", b["id"].as_str().unwrap_or_default()),
         },
         Api {
             name: "payment-refunds (002)",
             token: "dev-payment-token",
-            source: "payment/50",
+            source_kind: "payment",
+            source_id: |n| n.to_string(),
             source_body: |units| json!({"customerId": 1, "currency": "USD", "amount": units, "invoices": []}),
-            post_path: "/v1/Refunds",
-            unit_body: || json!({"originalPaymentId": 50, "amount": 1}),
+            post_path_of: |_| "/v1/Refunds".to_string(),
+            unit_body_of: |id| json!({"originalPaymentId": id.parse::<u64>().unwrap_or_default(), "amount": 1}),
             amount_field: "amount",
             refusal_status: 400,
             is_error_shape: |b| {
@@ -146,15 +201,19 @@ pub fn all() -> Vec<Api> {
                         .is_some_and(|o| o.keys().all(|k| k == "Message" || k == "ModelState"))
             },
             refund_id: |b| b["id"].to_string(),
-            get_path: |b| format!("/v1/Refunds/{}", b["id"]),
+            get_path_of: |_, b| format!("/v1/Refunds/{}", b["id"]),
         },
         Api {
             name: "purchase-refunds (003)",
             token: "dev-purchase-token",
-            source: "purchase/0b6f3a52-3c1e-4c55-9d0e-7f5f0f3c2a11",
+            source_kind: "purchase",
+            source_id: |n| match n {
+                TEST_SOURCE => PURCHASE_ID.to_string(),
+                n => format!("0b6f3a52-3c1e-4c55-9d0e-{n:012x}"),
+            },
             source_body: |units| json!({"status": "paid", "currency": "EUR", "total": units * 100, "refundAvailability": "all"}),
-            post_path: "/purchases/0b6f3a52-3c1e-4c55-9d0e-7f5f0f3c2a11/refund/",
-            unit_body: || json!({"amount": 100}),
+            post_path_of: |id| format!("/purchases/{id}/refund/"),
+            unit_body_of: |_| json!({"amount": 100}),
             amount_field: "amount",
             refusal_status: 400,
             is_error_shape: |b| {
@@ -165,15 +224,16 @@ pub fn all() -> Vec<Api> {
                 })
             },
             refund_id: |b| b["id"].as_str().unwrap_or_default().to_string(),
-            get_path: |_| format!("/purchases/{PURCHASE_ID}/"),
+            get_path_of: |id, _| format!("/purchases/{id}/"),
         },
         Api {
             name: "order-refunds (004)",
             token: "dev-order-token",
-            source: "order/50",
+            source_kind: "order",
+            source_id: |n| n.to_string(),
             source_body: |units| json!({"customerId": 1, "currency": "SEK", "rows": [{"rowId": 1, "amount": units}]}),
-            post_path: "/orders/50/refunds",
-            unit_body: || json!({"RefundAmount": 1}),
+            post_path_of: |id| format!("/orders/{id}/refunds"),
+            unit_body_of: |_| json!({"RefundAmount": 1}),
             amount_field: "RefundAmount",
             refusal_status: 400,
             is_error_shape: |b| {
@@ -182,7 +242,7 @@ pub fn all() -> Vec<Api> {
                     && b["Details"].is_array()
             },
             refund_id: |b| b["Resource"].as_str().unwrap_or_default().to_string(),
-            get_path: |_| "/orders/50/refunds".to_string(),
+            get_path_of: |id, _| format!("/orders/{id}/refunds"),
         },
     ]
 }

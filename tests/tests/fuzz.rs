@@ -36,7 +36,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 
 /// Bodies: raw bytes, arbitrary JSON, and the API's valid body with one field replaced.
 fn body(api: &apis::Api) -> impl Strategy<Value = (Vec<u8>, &'static str)> {
-    let unit = (api.unit_body)();
+    let unit = api.unit_body();
     let keys: Vec<String> = unit.as_object().unwrap().keys().cloned().collect();
     let mutated = (prop::sample::select(keys), json_value()).prop_map(move |(key, value)| {
         let mut body = unit.clone();
@@ -79,13 +79,13 @@ fn no_input_panics_or_gets_a_5xx() {
                 runtime.block_on(async {
                     // Each case starts from the source loaded afresh (a replace keeps refunds
                     // taken, so the capacity is large).
-                    let path = format!("/admin/v1/sources/{}", api.source);
+                    let path = format!("/admin/v1/sources/{}", api.source());
                     let source = (api.source_body)(1_000_000).to_string();
                     let load = native::request("PUT", &path, &[(auth, &token), JSON], source.as_bytes());
                     native::handle("admin", &load, &ctx).await.unwrap();
                     let req = native::request(
                         "POST",
-                        api.post_path,
+                        &api.post_path(),
                         &[(auth, &token), ("content-type", content_type)],
                         &body,
                     );

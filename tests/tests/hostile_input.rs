@@ -13,8 +13,8 @@ fn corpus() -> Value {
 /// Requests made in code: too big, too deep or not text to keep as data.
 fn generated(api: &apis::Api) -> Vec<(String, Vec<u8>)> {
     let with_amount = |raw: &str| {
-        let mut body = (api.unit_body)().to_string();
-        let value = (api.unit_body)()[api.amount_field].to_string();
+        let mut body = api.unit_body().to_string();
+        let value = api.unit_body()[api.amount_field].to_string();
         body = body.replacen(
             &format!("\"{}\":{value}", api.amount_field),
             &format!("\"{}\":{raw}", api.amount_field),

@@ -5,7 +5,9 @@
 //! POST; median and p99 latency at concurrency 1, requests per second at 1 and 8, each against
 //! its floor; the same handlers called natively (what the sandbox costs); and per component the
 //! .wasm size, compile time and store operations of one POST. Prints a table and writes
-//! `target/bench.json`. `BENCH_REQUESTS` sets the requests per measurement (default 400).
+//! `target/bench.json`. `BENCH_REQUESTS` sets the requests per measurement (default 400);
+//! `BENCH_REFUNDS_PER_SOURCE` how many refunds each source takes before the next (default 20;
+//! a large value measures one hot source whose record keeps growing).
 
 use anyhow::Result;
 use refund_host::{App, TestHost, apis, native, workspace_root};
@@ -77,6 +79,9 @@ where
     times[n / 2]
 }
 
+/// The benchmark's sources are numbered from here (the tests use 50).
+const FIRST_SOURCE: u32 = 1000;
+
 fn us(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
@@ -91,6 +96,11 @@ async fn main() -> Result<()> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(400);
+    let per_source: usize = std::env::var("BENCH_REFUNDS_PER_SOURCE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&p| p > 0)
+        .unwrap_or(20);
     let root = workspace_root();
     let app = Arc::new(App::load(&root.join("spin.toml"))?);
     let floors_app = Arc::new(App::load(&root.join("tests/fixtures/spin.toml"))?);
@@ -121,11 +131,15 @@ async fn main() -> Result<()> {
     for api in apis::all() {
         let api = Arc::new(api);
         let host = TestHost::of(app.clone());
-        api.load_units(&host, 1_000_000_000).await;
         let (auth, token) = api.auth();
-        let first = api.refund(&host, Some("bench-first")).await;
-        let ops = first.ops;
-        let get_path = (api.get_path)(&first.json());
+        // Sources as production has them: each takes `per_source` refunds, then the next one
+        // (source k is `source_id(FIRST_SOURCE + k)`). Both measurements together make 2n POSTs.
+        let sources = (2 * n).div_ceil(per_source) as u32;
+        let id_of = |i: usize| (api.source_id)(FIRST_SOURCE + (i / per_source) as u32);
+        for k in 0..sources {
+            let id = (api.source_id)(FIRST_SOURCE + k);
+            api.load_units_at(&host, &id, 1_000_000).await;
+        }
         let (size, compile) = app.component_stats(api.component()).unwrap_or_default();
 
         // POST: a fresh key each time, against a source with plenty left. Under concurrency a
@@ -136,7 +150,8 @@ async fn main() -> Result<()> {
         let post = measure(n, move |i| {
             let (h, a, b) = (h.clone(), a.clone(), b.clone());
             async move {
-                let status = a.refund(&h, Some(&format!("bench-{i}"))).await.status;
+                let id = (a.source_id)(FIRST_SOURCE + (i / per_source) as u32);
+                let status = a.refund_at(&h, &id, Some(&format!("bench-{i}"))).await.status;
                 expect(status, &[200, 201, 503], "POST");
                 if status == 503 {
                     b.fetch_add(1, Ordering::Relaxed);
@@ -145,7 +160,12 @@ async fn main() -> Result<()> {
         })
         .await;
         let busy = busy.load(Ordering::Relaxed);
-        // GET of one refund.
+        // GET of one refund, on a source holding `per_source` refunds, and the store operations
+        // of one more uncontended POST there.
+        let full = id_of(0);
+        let last = api.refund_at(&host, &full, Some("bench-ops")).await;
+        let ops = last.ops;
+        let get_path = (api.get_path_of)(&full, &last.json());
         let (h, path, auth_value) = (host.clone(), get_path.clone(), token.clone());
         let get = measure(n, move |_| {
             let (h, path, auth_value) = (h.clone(), path.clone(), auth_value.clone());
@@ -159,7 +179,7 @@ async fn main() -> Result<()> {
         })
         .await;
         // A refused POST: the amount is not a number.
-        let mut bad = (api.unit_body)();
+        let mut bad = api.unit_body();
         bad[api.amount_field] = json!("not a number");
         let bad = bad.to_string().into_bytes();
         let (h, a, b) = (host.clone(), api.clone(), bad.clone());
@@ -175,23 +195,26 @@ async fn main() -> Result<()> {
         })
         .await;
 
-        // The same three natively, on the in-memory store.
+        // The same three natively, on the in-memory store, over the same spread of sources.
         let ctx = native::context(api.token, "");
-        let load = native::request(
-            "PUT",
-            &format!("/admin/v1/sources/{}", api.source),
-            &[(auth, &token), apis::JSON],
-            (api.source_body)(1_000_000_000).to_string().as_bytes(),
-        );
-        native::handle("admin", &load, &ctx).await.expect("admin");
-        let unit = (api.unit_body)().to_string();
+        for k in 0..sources {
+            let id = (api.source_id)(FIRST_SOURCE + k);
+            let load = native::request(
+                "PUT",
+                &format!("/admin/v1/sources/{}/{id}", api.source_kind),
+                &[(auth, &token), apis::JSON],
+                (api.source_body)(1_000_000).to_string().as_bytes(),
+            );
+            native::handle("admin", &load, &ctx).await.expect("admin");
+        }
         let native_post = measure_native(n, |i| {
             let key = format!("native-{i}");
+            let id = id_of(i);
             let req = native::request(
                 "POST",
-                api.post_path,
+                &(api.post_path_of)(&id),
                 &[(auth, &token), apis::JSON, ("idempotency-key", &key)],
-                unit.as_bytes(),
+                (api.unit_body_of)(&id).to_string().as_bytes(),
             );
             let ctx = &ctx;
             let component = api.component();
@@ -204,19 +227,19 @@ async fn main() -> Result<()> {
             }
         })
         .await;
-        let native_first = native::handle(
+        let native_last = native::handle(
             api.component(),
             &native::request(
                 "POST",
-                api.post_path,
+                &(api.post_path_of)(&full),
                 &[(auth, &token), apis::JSON],
-                unit.as_bytes(),
+                (api.unit_body_of)(&full).to_string().as_bytes(),
             ),
             &ctx,
         )
         .await
         .unwrap();
-        let native_path = (api.get_path)(&serde_json::from_slice(&native_first.body)?);
+        let native_path = (api.get_path_of)(&full, &serde_json::from_slice(&native_last.body)?);
         let native_get = measure_native(n, |_| {
             let req = native::request("GET", &native_path, &[(auth, &token)], b"");
             let (ctx, component) = (&ctx, api.component());
@@ -230,7 +253,7 @@ async fn main() -> Result<()> {
         })
         .await;
         let native_refused = measure_native(n, |_| {
-            let req = native::request("POST", api.post_path, &[(auth, &token), apis::JSON], &bad);
+            let req = native::request("POST", &api.post_path(), &[(auth, &token), apis::JSON], &bad);
             let (ctx, component) = (&ctx, api.component());
             async move {
                 expect(
@@ -274,11 +297,63 @@ async fn main() -> Result<()> {
         ));
     }
 
+    println!("{per_source} refunds per source");
     print_table(&rows, n);
+
+    // Over TCP (the host's serve mode): one keep-alive connection against a new connection with
+    // `Connection: close` per request.
+    let mut tcp_rows = Vec::new();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let tcp_host = TestHost::of(app.clone());
+    let server = tokio::spawn(refund_host::serve::serve(tcp_host.clone(), listener));
+    let floor_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let floor_addr = floor_listener.local_addr()?;
+    let floor_server = tokio::spawn(refund_host::serve::serve(
+        TestHost::of(floors_app.clone()),
+        floor_listener,
+    ));
+    let mut targets = vec![
+        (
+            "floor: noop".to_string(),
+            floor_addr,
+            "/noop".to_string(),
+            String::new(),
+        ),
+        (
+            "floor: open-store".to_string(),
+            floor_addr,
+            "/open".to_string(),
+            String::new(),
+        ),
+    ];
+    for api in apis::all() {
+        api.load_units(&tcp_host, 1_000).await;
+        let reply = api.refund(&tcp_host, None).await;
+        targets.push((
+            format!("{} GET", api.component()),
+            addr,
+            api.get_path(&reply.json()),
+            api.auth().1,
+        ));
+    }
+    for (name, addr, path, auth) in &targets {
+        let mut row = json!({"operation": name});
+        for (label, keep_alive) in [("keep_alive", true), ("close", false)] {
+            let (median, p99) = tcp::latency(*addr, path, auth, keep_alive, n).await?;
+            row[label] = json!({"median_us": us(median), "p99_us": us(p99)});
+        }
+        tcp_rows.push(row);
+    }
+    server.abort();
+    floor_server.abort();
+    print_tcp_table(&tcp_rows);
     let path = root.join("target/bench.json");
     std::fs::write(
         &path,
-        serde_json::to_string_pretty(&json!({"requests": n, "rows": rows}))?,
+        serde_json::to_string_pretty(
+            &json!({"requests": n, "refunds_per_source": per_source, "rows": rows, "tcp": tcp_rows}),
+        )?,
     )?;
     for r in &rows {
         if let Some(busy) = r["busy_503"].as_u64().filter(|b| *b > 0) {
@@ -358,5 +433,104 @@ fn print_table(rows: &[Value], n: usize) {
             r["compile_ms"].as_f64().unwrap_or(0.0),
             ops,
         );
+    }
+}
+
+fn print_tcp_table(rows: &[Value]) {
+    println!("\nOver TCP (serve mode), latency at concurrency 1\n");
+    println!(
+        "| {:<26} | {:>16} | {:>13} | {:>17} | {:>14} |",
+        "operation", "keep-alive med µs", "keep-alive p99", "Connection: close", "close p99 µs"
+    );
+    println!("|{}|", ["---"; 5].join("|"));
+    for r in rows {
+        println!(
+            "| {:<26} | {:>16.0} | {:>13.0} | {:>17.0} | {:>14.0} |",
+            r["operation"].as_str().unwrap_or(""),
+            r["keep_alive"]["median_us"].as_f64().unwrap_or(0.0),
+            r["keep_alive"]["p99_us"].as_f64().unwrap_or(0.0),
+            r["close"]["median_us"].as_f64().unwrap_or(0.0),
+            r["close"]["p99_us"].as_f64().unwrap_or(0.0),
+        );
+    }
+}
+
+/// A minimal HTTP/1.1 client: enough to time GETs over one kept-alive connection or a new
+/// connection per request, reading each response to the end of its Content-Length.
+mod tcp {
+    use anyhow::{Context, Result, bail};
+    use std::net::SocketAddr;
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    pub async fn latency(
+        addr: SocketAddr,
+        path: &str,
+        auth: &str,
+        keep_alive: bool,
+        n: usize,
+    ) -> Result<(Duration, Duration)> {
+        let mut request = format!("GET {path} HTTP/1.1\r\nhost: {addr}\r\n");
+        if !auth.is_empty() {
+            request.push_str(&format!("authorization: {auth}\r\n"));
+        }
+        if !keep_alive {
+            request.push_str("connection: close\r\n");
+        }
+        request.push_str("\r\n");
+        let mut kept: Option<TcpStream> = None;
+        let mut times = Vec::with_capacity(n);
+        for _ in 0..n {
+            let t = Instant::now();
+            let mut stream = match kept.take() {
+                Some(stream) => stream,
+                None => TcpStream::connect(addr).await?,
+            };
+            stream.write_all(request.as_bytes()).await?;
+            let status = read_response(&mut stream).await?;
+            if status != 200 {
+                bail!("GET {path} over TCP: status {status}");
+            }
+            times.push(t.elapsed());
+            if keep_alive {
+                kept = Some(stream);
+            }
+        }
+        times.sort();
+        Ok((times[n / 2], times[(n * 99 / 100).min(n - 1)]))
+    }
+
+    async fn read_response(stream: &mut TcpStream) -> Result<u16> {
+        let mut buf = Vec::with_capacity(4096);
+        let mut chunk = [0u8; 4096];
+        let head_end = loop {
+            let read = stream.read(&mut chunk).await?;
+            if read == 0 {
+                bail!("connection closed mid-response");
+            }
+            buf.extend_from_slice(&chunk[..read]);
+            if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break at + 4;
+            }
+        };
+        let head = std::str::from_utf8(&buf[..head_end])?;
+        let status: u16 = head.get(9..12).context("no status line")?.parse()?;
+        let length: usize = head
+            .lines()
+            .find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse().ok())?
+            })
+            .context("no content-length")?;
+        while buf.len() < head_end + length {
+            let read = stream.read(&mut chunk).await?;
+            if read == 0 {
+                bail!("connection closed mid-body");
+            }
+            buf.extend_from_slice(&chunk[..read]);
+        }
+        Ok(status)
     }
 }
