@@ -129,6 +129,10 @@ pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The refund this request created or replayed, for the access log (not sent).
+    pub refund_id: Option<String>,
+    /// Whether an idempotent retry got the refund taken before.
+    pub replayed: bool,
 }
 
 impl Response {
@@ -137,6 +141,8 @@ impl Response {
             status,
             headers: vec![("content-type".into(), content_type.into())],
             body,
+            refund_id: None,
+            replayed: false,
         }
     }
 
@@ -150,11 +156,24 @@ impl Response {
             status,
             headers: Vec::new(),
             body: Vec::new(),
+            refund_id: None,
+            replayed: false,
         }
     }
 
     pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
         self.headers.push((name.to_string(), value.into()));
+        self
+    }
+
+    /// Names the refund this answer is about, for the access log; a replay also says so to the
+    /// client with `Idempotent-Replayed: true`, as Stripe does.
+    pub fn about_refund(mut self, id: &str, replayed: bool) -> Self {
+        self.refund_id = Some(id.to_string());
+        self.replayed = replayed;
+        if replayed {
+            self = self.with_header("idempotent-replayed", "true");
+        }
         self
     }
 

@@ -2,6 +2,7 @@
 //! it, idempotency and auth. It knows no API's field names; each component maps its own
 //! contract onto these pieces and renders the result in its own shape.
 
+pub mod access_log;
 pub mod auth;
 pub mod clock;
 pub mod context;
@@ -31,8 +32,10 @@ macro_rules! spin_component {
         #[cfg(target_arch = "wasm32")]
         #[::spin_sdk::http_service]
         async fn spin_entry(req: ::spin_sdk::http::Request) -> impl ::spin_sdk::http::IntoResponse {
+            let started = $crate::platform::Started::now();
             let (req, ctx) = $crate::platform::prepare(req).await;
-            $crate::platform::respond($handler(&req, &ctx).await)
+            let response = $handler(&req, &ctx).await;
+            $crate::platform::respond(env!("CARGO_PKG_NAME"), &req, &ctx, response, started)
         }
     };
 }

@@ -57,8 +57,27 @@ async fn variable(name: &str) -> String {
     spin_sdk::variables::get(name).await.unwrap_or_default()
 }
 
-/// Turns the handler's response into Spin's; the body is sent whole, in one frame.
-pub fn respond(response: Response) -> http::Response<Full<Bytes>> {
+/// When the request arrived, for the access log's duration.
+pub struct Started(std::time::Instant);
+
+impl Started {
+    pub fn now() -> Self {
+        Started(std::time::Instant::now())
+    }
+}
+
+/// Turns the handler's response into Spin's (the body sent whole, in one frame), with the
+/// request id, and writes the request's access-log line to stdout.
+pub fn respond(
+    component: &str,
+    req: &Request,
+    ctx: &Ctx<SpinStore>,
+    response: Response,
+    started: Started,
+) -> http::Response<Full<Bytes>> {
+    let micros = u64::try_from(started.0.elapsed().as_micros()).unwrap_or(u64::MAX);
+    let (response, line) = crate::access_log::finish(component, req, response, ctx.store.ops(), micros);
+    println!("{line}");
     let mut builder = http::Response::builder().status(response.status);
     for (name, value) in &response.headers {
         builder = builder.header(name, value);

@@ -13,6 +13,10 @@ use std::time::{Duration, Instant};
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, Store, StoreLimitsBuilder};
 use wasmtime_wasi::WasiCtx;
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+
+/// How much of a request's stdout is kept (an access-log line is a few hundred bytes).
+const STDOUT_LIMIT: usize = 64 * 1024;
 use wasmtime_wasi_http::WasiHttpCtx;
 use wasmtime_wasi_http::p3::bindings::ServicePre;
 use wasmtime_wasi_http::p3::bindings::http::types::ErrorCode;
@@ -141,6 +145,8 @@ pub struct Reply {
     pub headers: http::HeaderMap,
     pub body: Bytes,
     pub ops: OpCounts,
+    /// What the component wrote to stdout (its access-log line), as Spin would collect it.
+    pub stdout: String,
 }
 
 impl Reply {
@@ -211,6 +217,7 @@ impl TestHost {
                 headers: Default::default(),
                 body: Bytes::new(),
                 ops: OpCounts::default(),
+                stdout: String::new(),
             });
         };
         let spec = &self.app.manifest.components[&route.component];
@@ -221,8 +228,9 @@ impl TestHost {
             .filter_map(|(name, template)| Some((name.clone(), resolve(template, &self.variables)?)))
             .collect();
         let ops = Arc::new(Counter::default());
+        let stdout = MemoryOutputPipe::new(STDOUT_LIMIT);
         let state = HostState {
-            wasi: WasiCtx::builder().build(),
+            wasi: WasiCtx::builder().stdout(stdout.clone()).build(),
             http: WasiHttpCtx::new(),
             table: Default::default(),
             hooks: NoOutboundHttp,
@@ -244,6 +252,7 @@ impl TestHost {
             headers,
             body,
             ops: ops.snapshot(),
+            stdout: String::from_utf8_lossy(&stdout.contents()).into_owned(),
         })
     }
 

@@ -36,8 +36,9 @@ pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response
             other => other,
         })?;
     // A retry with the same correlatorId answers as the first request did: 201 and the refund.
-    let (entry, _, _) = outcome.parts();
-    Ok(Response::json(201, &render(req, &asked.account_id, entry)?))
+    let (entry, _, replayed) = outcome.parts();
+    let body = render(req, &asked.account_id, entry)?;
+    Ok(Response::json(201, &body).about_refund(&entry.id, replayed))
 }
 
 fn decide(asked: &RefundCreate, record: &SourceRecord, seq: u64) -> AppResult<NewRefund> {

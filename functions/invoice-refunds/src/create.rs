@@ -34,7 +34,7 @@ pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response
         })?;
     let (entry, _, replayed) = outcome.parts();
     let view = RefundView::of(entry).ok_or_else(|| AppError::Store("unreadable refund".into()))?;
-    Ok(Response::json(if replayed { 200 } else { 201 }, &view))
+    Ok(Response::json(if replayed { 200 } else { 201 }, &view).about_refund(&entry.id, replayed))
 }
 
 /// The invoice's own rules, checked against the freshly read record on every attempt.

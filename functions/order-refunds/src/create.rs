@@ -31,14 +31,14 @@ pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>, order_id: &str) -> Ap
     let asked = request::parse(req.body()?)?;
     let keys: Vec<_> = idempotency::from_request(req, &asked)?.into_iter().collect();
     let now = ctx.now;
-    let (entry, _) = ctx
+    let ((entry, replayed), _) = ctx
         .ledger()
         .modify(KIND, order_id, |slot| {
             let record = slot
                 .as_mut()
                 .ok_or_else(|| AppError::NotFound(format!("order {order_id}")))?;
             if let Some(entry) = record.replay(&keys)? {
-                return Ok(Write::Skip(entry));
+                return Ok(Write::Skip((entry, true)));
             }
             let new = decide(&asked, record)?;
             let entry = record.take(new, &keys, now)?;
@@ -48,7 +48,7 @@ pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>, order_id: &str) -> Ap
             if let Some(event) = event_for(&asked, &entry.status) {
                 events::raise(record, event, &entry, now);
             }
-            Ok(Write::Save(entry))
+            Ok(Write::Save((entry, false)))
         })
         .await?;
     let message = match entry.status.as_str() {
@@ -56,7 +56,7 @@ pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>, order_id: &str) -> Ap
         SETTLED => "Refund created and settled",
         _ => "Refund created",
     };
-    Ok(render::ok(&entry.id, message))
+    Ok(render::ok(&entry.id, message).about_refund(&entry.id, replayed))
 }
 
 fn decide(asked: &CreateRefund, record: &SourceRecord) -> AppResult<NewRefund> {

@@ -32,8 +32,8 @@ pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response
             ),
             other => other,
         })?;
-    let (entry, _, _) = outcome.parts();
-    render::refund(req, Format::of(req), entry)
+    let (entry, _, replayed) = outcome.parts();
+    Ok(render::refund(req, Format::of(req), entry)?.about_refund(&entry.id, replayed))
 }
 
 fn decide(asked: &RefundRequest, record: &SourceRecord, seq: u64) -> AppResult<NewRefund> {

@@ -23,7 +23,7 @@ pub async fn refund<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
                 .as_mut()
                 .ok_or_else(|| AppError::NotFound(format!("purchase {id}")))?;
             if let Some(entry) = record.replay(&keys)? {
-                return Ok(Write::Skip(Ok(entry)));
+                return Ok(Write::Skip(Ok((entry, true))));
             }
             match decide(&asked, record) {
                 Ok(new) => {
@@ -35,7 +35,7 @@ pub async fn refund<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
                         attempts::success(amount, &entry.id, now)
                     };
                     attempts::record(record, attempt);
-                    Ok(Write::Save(Ok(entry)))
+                    Ok(Write::Save(Ok((entry, false))))
                 }
                 Err(AppError::Refused { field, code, message }) => {
                     attempts::record(record, attempts::failure(asked.amount, code, &message, now));
@@ -45,15 +45,16 @@ pub async fn refund<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
             }
         })
         .await?;
-    let entry = outcome?;
+    let (entry, replayed) = outcome?;
     let record = record.ok_or_else(|| AppError::Store("the purchase was not saved".into()))?;
     let purchase = View::of(&record)?;
     // An asynchronous acquirer answers with the purchase, pending; otherwise the refund Payment.
-    if entry.status == PENDING {
-        Ok(Response::json(200, &view::purchase(&purchase)))
+    let response = if entry.status == PENDING {
+        Response::json(200, &view::purchase(&purchase))
     } else {
-        Ok(Response::json(200, &view::payment(&purchase, &entry)))
-    }
+        Response::json(200, &view::payment(&purchase, &entry))
+    };
+    Ok(response.about_refund(&entry.id, replayed))
 }
 
 fn decide(asked: &RefundRequest, record: &SourceRecord) -> AppResult<NewRefund> {

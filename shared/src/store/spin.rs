@@ -5,12 +5,15 @@
 //! opening both would pay twice for nothing. Moving to another interface is a change here only.
 
 use super::{Store, StoreError, StoreResult};
+use crate::access_log::StoreOps;
 use spin_sdk::experimental::wasi::keyvalue::{atomics, store};
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 
 #[derive(Default)]
 pub struct SpinStore {
     bucket: OnceCell<store::Bucket>,
+    /// What this request asked of the store, for the access log.
+    ops: Cell<StoreOps>,
 }
 
 impl SpinStore {
@@ -18,10 +21,24 @@ impl SpinStore {
         Self::default()
     }
 
+    pub fn ops(&self) -> StoreOps {
+        self.ops.get()
+    }
+
+    fn count(&self, read: u32, write: u32) {
+        let mut ops = self.ops.get();
+        ops.reads += read;
+        ops.writes += write;
+        self.ops.set(ops);
+    }
+
     fn bucket(&self) -> StoreResult<&store::Bucket> {
         if let Some(bucket) = self.bucket.get() {
             return Ok(bucket);
         }
+        let mut ops = self.ops.get();
+        ops.opens += 1;
+        self.ops.set(ops);
         let bucket = store::open("default").map_err(err)?;
         Ok(self.bucket.get_or_init(|| bucket))
     }
@@ -39,22 +56,27 @@ impl Store for SpinStore {
     type Token = atomics::Cas;
 
     async fn get(&self, key: &str) -> StoreResult<Option<Vec<u8>>> {
+        self.count(1, 0);
         self.bucket()?.get(key).map_err(err)
     }
 
     async fn set(&self, key: &str, value: &[u8]) -> StoreResult<()> {
+        self.count(0, 1);
         self.bucket()?.set(key, value).map_err(err)
     }
 
     async fn delete(&self, key: &str) -> StoreResult<()> {
+        self.count(0, 1);
         self.bucket()?.delete(key).map_err(err)
     }
 
     async fn increment(&self, key: &str, delta: i64) -> StoreResult<i64> {
+        self.count(0, 1);
         atomics::increment(self.bucket()?, key, delta).map_err(err)
     }
 
     async fn watch(&self, key: &str) -> StoreResult<(Option<Vec<u8>>, atomics::Cas)> {
+        self.count(1, 0);
         let cas = atomics::Cas::new(self.bucket()?, key).map_err(err)?;
         // Spin's swap compares against what `current` read, so it must be called first.
         let current = cas.current().map_err(err)?;
@@ -62,6 +84,7 @@ impl Store for SpinStore {
     }
 
     async fn swap(&self, token: atomics::Cas, value: &[u8]) -> StoreResult<bool> {
+        self.count(0, 1);
         match atomics::swap(token, value) {
             Ok(()) => Ok(true),
             Err(atomics::CasError::CasFailed(_)) => Ok(false),
