@@ -120,6 +120,16 @@ impl Request {
     }
 }
 
+/// Serves an API's OpenAPI document: public (no token), GET only.
+pub fn openapi_document(req: &Request, document: &'static str) -> AppResult<Response> {
+    req.allow(&[Method::GET])?;
+    Ok(Response::new(
+        200,
+        "application/json",
+        document.as_bytes().to_vec(),
+    ))
+}
+
 pub fn is_json(media_type: &str) -> bool {
     media_type == "application/json" || media_type == "text/json" || media_type.ends_with("+json")
 }

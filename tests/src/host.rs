@@ -2,6 +2,7 @@
 
 use crate::kv::{Counter, Faults, KvStore, OpCounts};
 use crate::manifest::{Manifest, resolve};
+use crate::openapi::Contracts;
 use crate::state::{HostState, NoOutboundHttp};
 use anyhow::{Result, anyhow, bail};
 use bytes::Bytes;
@@ -174,20 +175,27 @@ pub struct TestHost {
     app: Arc<App>,
     kv: Arc<KvStore>,
     variables: HashMap<String, Option<String>>,
+    /// When set, every response is held against its API's OpenAPI document (a mismatch panics).
+    contracts: Option<Arc<Contracts>>,
 }
 
 impl TestHost {
-    /// A host of the workspace's app with an empty store and the manifest's variable defaults.
+    /// A host of the workspace's app with an empty store and the manifest's variable defaults,
+    /// checking every response against the APIs' OpenAPI documents.
     pub fn new() -> TestHost {
-        TestHost::of(App::workspace())
+        let mut host = TestHost::of(App::workspace());
+        host.contracts = Some(Contracts::workspace());
+        host
     }
 
+    /// A host of any app, checking nothing (the benchmark, the serve mode).
     pub fn of(app: Arc<App>) -> TestHost {
         let variables = app.manifest.variables.clone();
         TestHost {
             app,
             kv: Arc::new(KvStore::default()),
             variables,
+            contracts: None,
         }
     }
 
@@ -240,6 +248,7 @@ impl TestHost {
             variables: Arc::new(variables),
             limits: StoreLimitsBuilder::new().memory_size(MEMORY_LIMIT).build(),
         };
+        let method = req.method().to_string();
         let req = with_spin_headers(req, &route.pattern)?;
         let (status, headers, body) = tokio::time::timeout(
             REQUEST_TIMEOUT,
@@ -247,6 +256,12 @@ impl TestHost {
         )
         .await
         .map_err(|_| anyhow!("the component did not answer within {REQUEST_TIMEOUT:?}"))??;
+        if let Some(contract) = self.contracts.as_ref().and_then(|c| c.get(&route.component)) {
+            let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
+            if let Err(violation) = contract.check(&method, &path, status, content_type, &body) {
+                panic!("{} broke its OpenAPI document: {violation}", route.component);
+            }
+        }
         Ok(Reply {
             status,
             headers,

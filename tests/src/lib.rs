@@ -10,6 +10,7 @@ mod host;
 pub mod kv;
 pub mod manifest;
 pub mod native;
+pub mod openapi;
 pub mod serve;
 mod spin_kv;
 mod spin_kv3;

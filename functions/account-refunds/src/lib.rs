@@ -9,7 +9,7 @@ mod request;
 
 use http::Method;
 use refund_shared::auth::{Access, authorize};
-use refund_shared::http::{Request, Response};
+use refund_shared::http::{Request, Response, openapi_document};
 use refund_shared::store::Store;
 use refund_shared::{AppError, AppResult, Ctx};
 
@@ -31,6 +31,7 @@ async fn route<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
                 read::list(req, ctx).await
             }
         }
+        [.., "refund", "openapi.json"] => openapi_document(req, include_str!("../openapi.json")),
         [.., "refund", id] => {
             req.allow(&[Method::GET])?;
             authorize(req, &ctx.tokens, Access::Read)?;

@@ -10,7 +10,7 @@ mod view;
 
 use http::Method;
 use refund_shared::auth::{Access, authorize};
-use refund_shared::http::{Request, Response};
+use refund_shared::http::{Request, Response, openapi_document};
 use refund_shared::render::standard_error;
 use refund_shared::store::Store;
 use refund_shared::{AppError, AppResult, Ctx};
@@ -34,6 +34,7 @@ async fn route<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
                 read::list(req, ctx).await
             }
         }
+        ["refunds", "openapi.json"] => openapi_document(req, include_str!("../openapi.json")),
         ["refunds", id] => {
             req.allow(&[Method::GET])?;
             authorize(req, &ctx.tokens, Access::Read)?;

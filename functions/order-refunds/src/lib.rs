@@ -12,7 +12,7 @@ mod types;
 
 use http::Method;
 use refund_shared::auth::{Access, authorize};
-use refund_shared::http::{Request, Response};
+use refund_shared::http::{Request, Response, openapi_document};
 use refund_shared::sources::Kind;
 use refund_shared::store::Store;
 use refund_shared::{AppError, AppResult, Ctx};
@@ -25,6 +25,7 @@ pub async fn handle<S: Store>(req: &Request, ctx: &Ctx<S>) -> Response {
 
 async fn route<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
     match req.segments().as_slice() {
+        ["orders", "openapi.json"] => openapi_document(req, include_str!("../openapi.json")),
         ["orders", order_id, "refunds"] => {
             req.allow(&[Method::GET, Method::POST])?;
             let access = if req.method == Method::GET {

@@ -13,7 +13,7 @@ mod xml;
 
 use http::Method;
 use refund_shared::auth::{Access, authorize};
-use refund_shared::http::{Request, Response};
+use refund_shared::http::{Request, Response, openapi_document};
 use refund_shared::store::Store;
 use refund_shared::{AppError, AppResult, Ctx};
 
@@ -40,6 +40,7 @@ async fn route<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
                 read::list(req, ctx).await
             }
         }
+        ["v1", "refunds", "openapi.json"] => openapi_document(req, include_str!("../openapi.json")),
         ["v1", "refunds", id] => {
             req.allow(&[Method::GET])?;
             authorize(req, &ctx.tokens, Access::Read)?;

@@ -13,7 +13,7 @@ mod view;
 
 use http::Method;
 use refund_shared::auth::{Access, authorize};
-use refund_shared::http::{Request, Response};
+use refund_shared::http::{Request, Response, openapi_document};
 use refund_shared::sources::Kind;
 use refund_shared::store::Store;
 use refund_shared::{AppError, AppResult, Ctx};
@@ -31,6 +31,7 @@ async fn route<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
             authorize(req, &ctx.tokens, Access::Write)?;
             refund::refund(req, ctx, &purchase_id(id)?).await
         }
+        ["purchases", "openapi.json"] => openapi_document(req, include_str!("../openapi.json")),
         ["purchases", id] => {
             req.allow(&[Method::GET])?;
             authorize(req, &ctx.tokens, Access::Read)?;
