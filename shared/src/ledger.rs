@@ -7,6 +7,7 @@ mod record;
 pub use record::{IdempotencyEntry, RECORD_VERSION, RefundEntry, SourceRecord};
 
 use crate::error::{AppError, AppResult};
+use crate::outbox;
 use crate::store::Store;
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -18,8 +19,10 @@ pub const MAX_ATTEMPTS: usize = 64;
 
 /// The store key of a source record.
 pub fn source_key(kind: &str, id: &str) -> String {
-    format!("v1/source/{kind}/{id}")
+    format!("{SOURCE_PREFIX}{kind}/{id}")
 }
+
+const SOURCE_PREFIX: &str = "v1/source/";
 
 /// What a change decided: write the record back, or leave the store untouched.
 pub enum Write<T> {
@@ -80,12 +83,25 @@ impl Outcome {
 pub struct Ledger<'s, S: Store> {
     store: &'s S,
     now: i64,
+    /// Whether refunds and their changes raise events into the source's outbox.
+    events: bool,
 }
 
 impl<'s, S: Store> Ledger<'s, S> {
     /// `now` (Unix seconds) stamps what this request writes.
     pub fn new(store: &'s S, now: i64) -> Self {
-        Ledger { store, now }
+        Ledger {
+            store,
+            now,
+            events: false,
+        }
+    }
+
+    /// Makes [`Ledger::refund`] raise `refund.created` and [`Ledger::update_refund`]
+    /// `refund.updated`, in the same write as the change.
+    pub fn raising_events(mut self, events: bool) -> Self {
+        self.events = events;
+        self
     }
 
     pub fn now(&self) -> i64 {
@@ -98,6 +114,21 @@ impl<'s, S: Store> Ledger<'s, S> {
             Some(bytes) => Ok(Some(SourceRecord::decode(&bytes)?)),
             None => Ok(None),
         }
+    }
+
+    /// Every source in the store: a scan for the back office (the outbox), never on a refund's
+    /// path.
+    pub async fn sources(&self) -> AppResult<Vec<SourceRecord>> {
+        let mut records = Vec::new();
+        for key in self.store.keys().await? {
+            if !key.starts_with(SOURCE_PREFIX) {
+                continue;
+            }
+            if let Some(bytes) = self.store.get(&key).await? {
+                records.push(SourceRecord::decode(&bytes)?);
+            }
+        }
+        Ok(records)
     }
 
     /// Reads a source or answers 404 naming `what`.
@@ -151,6 +182,7 @@ impl<'s, S: Store> Ledger<'s, S> {
         mut decide: impl FnMut(&SourceRecord, u64) -> AppResult<NewRefund>,
     ) -> AppResult<Outcome> {
         let now = self.now;
+        let events = self.events;
         let (outcome, _) = self
             .modify(kind, id, |slot| {
                 let record = slot
@@ -161,6 +193,10 @@ impl<'s, S: Store> Ledger<'s, S> {
                 }
                 let new = decide(record, record.next_seq + 1)?;
                 let entry = record.take(new, keys, now)?;
+                if events {
+                    let fields = outbox::refund_fields(record, &entry);
+                    outbox::raise(record, outbox::REFUND_CREATED, fields, now);
+                }
                 Ok(Write::Save(Outcome::Created(entry, record.clone())))
             })
             .await?;
@@ -178,6 +214,7 @@ impl<'s, S: Store> Ledger<'s, S> {
         mut change: impl FnMut(&mut RefundEntry, &SourceRecord) -> AppResult<()>,
     ) -> AppResult<(RefundEntry, SourceRecord)> {
         let now = self.now;
+        let events = self.events;
         let (entry, record) = self
             .modify(kind, id, |slot| {
                 let record = slot
@@ -193,6 +230,10 @@ impl<'s, S: Store> Ledger<'s, S> {
                 entry.updated = now;
                 record.refunds[index] = entry.clone();
                 record.check_totals()?;
+                if events {
+                    let fields = outbox::refund_fields(record, &entry);
+                    outbox::raise(record, outbox::REFUND_UPDATED, fields, now);
+                }
                 Ok(Write::Save(entry))
             })
             .await?;

@@ -13,12 +13,14 @@ pub mod idempotency;
 pub mod json;
 pub mod ledger;
 pub mod money;
+pub mod outbox;
 #[cfg(target_arch = "wasm32")]
 pub mod platform;
 pub mod render;
 pub mod sources;
 pub mod store;
 pub mod testing;
+pub mod webhook;
 
 pub use context::Ctx;
 pub use error::{AppError, AppResult, Errors, FieldError};

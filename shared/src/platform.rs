@@ -5,8 +5,10 @@ use crate::auth::Tokens;
 use crate::context::Ctx;
 use crate::http::{MAX_BODY_BYTES, Request, Response};
 use crate::store::SpinStore;
+use crate::webhook::Webhook;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
+use std::rc::Rc;
 
 /// Turns Spin's request into the handler's, with the context for it.
 pub async fn prepare(req: spin_sdk::http::Request) -> (Request, Ctx<SpinStore>) {
@@ -48,8 +50,37 @@ pub async fn prepare(req: spin_sdk::http::Request) -> (Request, Ctx<SpinStore>) 
         store: SpinStore::new(),
         tokens,
         now: crate::clock::now_unix(),
+        webhook: webhook().await,
     };
     (request, ctx)
+}
+
+/// The webhook when `webhook_url` is set (its host must be in `allowed_outbound_hosts`).
+async fn webhook() -> Option<Webhook> {
+    let url = variable("webhook_url").await;
+    if url.is_empty() {
+        return None;
+    }
+    Some(Webhook {
+        url,
+        secret: variable("webhook_secret").await,
+        send: Rc::new(|url, headers, body| Box::pin(post(url, headers, body))),
+    })
+}
+
+/// One outbound POST through Spin's HTTP client.
+async fn post(url: String, headers: Vec<(String, String)>, body: Vec<u8>) -> Result<u16, String> {
+    let mut builder = http::Request::post(url.as_str());
+    for (name, value) in &headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    let request = builder
+        .body(Full::new(Bytes::from(body)))
+        .map_err(|e| e.to_string())?;
+    let response = spin_sdk::http::send(request)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(response.status().as_u16())
 }
 
 /// A missing or unreadable variable is an empty token, which accepts nothing.

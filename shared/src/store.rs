@@ -37,4 +37,6 @@ pub trait Store {
     /// Writes `value` only if the key still holds what `watch` read. `Ok(false)`: another writer
     /// got there first; re-read and decide again.
     async fn swap(&self, token: Self::Token, value: &[u8]) -> StoreResult<bool>;
+    /// Every key in the store, for the back office's scans (never on a refund's path).
+    async fn keys(&self) -> StoreResult<Vec<String>>;
 }

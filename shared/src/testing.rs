@@ -18,6 +18,7 @@ pub fn memory_ctx(full: &str, read_only: &str) -> Ctx<MemoryStore> {
             read_only: read_only.into(),
         },
         now: 1_700_000_000,
+        webhook: None,
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::kv::{Counter, Faults, KvStore, OpCounts};
 use crate::manifest::{Manifest, resolve};
 use crate::openapi::Contracts;
-use crate::state::{HostState, NoOutboundHttp};
+use crate::state::{HostState, Outbound};
 use anyhow::{Result, anyhow, bail};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -241,7 +241,9 @@ impl TestHost {
             wasi: WasiCtx::builder().stdout(stdout.clone()).build(),
             http: WasiHttpCtx::new(),
             table: Default::default(),
-            hooks: NoOutboundHttp,
+            hooks: Outbound {
+                allowed: allowed_outbound(spec, &self.variables),
+            },
             kv: self.kv.clone(),
             ops: ops.clone(),
             allowed_stores: spec.key_value_stores.clone(),
@@ -357,4 +359,23 @@ async fn execute(
         Ok(Ok(reply)) => Ok(reply),
         Ok(Err(e)) | Err(e) => bail!("the component failed: {e:?}"),
     }
+}
+
+/// The component's `allowed_outbound_hosts`, templates resolved, as `scheme://host:port` origins.
+fn allowed_outbound(
+    spec: &crate::manifest::Component,
+    variables: &HashMap<String, Option<String>>,
+) -> Vec<String> {
+    spec.allowed_outbound_hosts
+        .iter()
+        .filter_map(|template| resolve(template, variables))
+        .filter_map(|allowed| {
+            let uri: http::Uri = allowed.parse().ok()?;
+            Some(crate::state::origin(
+                uri.scheme_str()?,
+                uri.host()?,
+                uri.port_u16(),
+            ))
+        })
+        .collect()
 }

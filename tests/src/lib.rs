@@ -11,6 +11,7 @@ pub mod kv;
 pub mod manifest;
 pub mod native;
 pub mod openapi;
+pub mod receiver;
 pub mod serve;
 mod spin_kv;
 mod spin_kv3;

@@ -38,6 +38,8 @@ struct RawComponent {
     key_value_stores: Vec<String>,
     #[serde(default)]
     variables: HashMap<String, String>,
+    #[serde(default)]
+    allowed_outbound_hosts: Vec<String>,
 }
 
 /// One component of the app.
@@ -48,6 +50,8 @@ pub struct Component {
     pub key_value_stores: Vec<String>,
     /// Component variable name -> template (`"{{ admin_token }}"` or a literal).
     pub variables: HashMap<String, String>,
+    /// Where it may send HTTP requests: `scheme://host:port` templates, as Spin reads them.
+    pub allowed_outbound_hosts: Vec<String>,
 }
 
 /// A route as Spin writes it: `/refunds` (exact) or `/refunds/...` (the prefix and below).
@@ -99,6 +103,7 @@ impl Manifest {
                     wasm: dir.join(c.source),
                     key_value_stores: c.key_value_stores,
                     variables: c.variables,
+                    allowed_outbound_hosts: c.allowed_outbound_hosts,
                 };
                 (id, component)
             })

@@ -1,19 +1,25 @@
 //! What one request's wasmtime store holds: WASI, wasi:http, the key-value store and variables.
 
 use crate::kv::{Counter, KvStore};
+use bytes::Bytes;
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Full};
+use hyper_util::rt::TokioIo;
 use std::collections::HashMap;
 use std::sync::Arc;
 use wasmtime::StoreLimits;
 use wasmtime::component::ResourceTable;
+use wasmtime_wasi::TrappableError;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::WasiHttpCtx;
-use wasmtime_wasi_http::p3::{WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
+use wasmtime_wasi_http::p3::bindings::http::types::ErrorCode;
+use wasmtime_wasi_http::p3::{RequestOptions, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
 pub struct HostState {
     pub wasi: WasiCtx,
     pub http: WasiHttpCtx,
     pub table: ResourceTable,
-    pub hooks: NoOutboundHttp,
+    pub hooks: Outbound,
     pub kv: Arc<KvStore>,
     pub ops: Arc<Counter>,
     pub allowed_stores: Vec<String>,
@@ -40,47 +46,79 @@ impl WasiHttpView for HostState {
     }
 }
 
-/// The components make no outbound requests (none is in `allowed_outbound_hosts`).
-pub struct NoOutboundHttp;
+/// Outbound HTTP as Spin allows it: only to the origins (`scheme://host:port`) the component's
+/// `allowed_outbound_hosts` lists, anything else denied. Plain HTTP/1.1 over TCP (what the
+/// tests' webhook receiver speaks); the body is sent whole.
+pub struct Outbound {
+    pub allowed: Vec<String>,
+}
 
-impl WasiHttpHooks for NoOutboundHttp {
+type Body = UnsyncBoxBody<Bytes, ErrorCode>;
+type IoFuture = Box<dyn Future<Output = Result<(), ErrorCode>> + Send>;
+
+impl WasiHttpHooks for Outbound {
     fn send_request(
         &mut self,
-        _request: http::Request<
-            http_body_util::combinators::UnsyncBoxBody<
-                bytes::Bytes,
-                wasmtime_wasi_http::p3::bindings::http::types::ErrorCode,
-            >,
-        >,
-        _options: Option<wasmtime_wasi_http::p3::RequestOptions>,
-        _fut: Box<
-            dyn Future<Output = Result<(), wasmtime_wasi_http::p3::bindings::http::types::ErrorCode>> + Send,
-        >,
-    ) -> Box<
-        dyn Future<
-                Output = Result<
-                    (
-                        http::Response<
-                            http_body_util::combinators::UnsyncBoxBody<
-                                bytes::Bytes,
-                                wasmtime_wasi_http::p3::bindings::http::types::ErrorCode,
-                            >,
-                        >,
-                        Box<
-                            dyn Future<
-                                    Output = Result<
-                                        (),
-                                        wasmtime_wasi_http::p3::bindings::http::types::ErrorCode,
-                                    >,
-                                > + Send,
-                        >,
-                    ),
-                    wasmtime_wasi::TrappableError<wasmtime_wasi_http::p3::bindings::http::types::ErrorCode>,
-                >,
-            > + Send,
-    > {
-        Box::new(async {
-            Err(wasmtime_wasi_http::p3::bindings::http::types::ErrorCode::HttpRequestDenied.into())
+        request: http::Request<Body>,
+        _options: Option<RequestOptions>,
+        _fut: IoFuture,
+    ) -> Box<dyn Future<Output = Result<(http::Response<Body>, IoFuture), TrappableError<ErrorCode>>> + Send>
+    {
+        let allowed = self.allowed.clone();
+        Box::new(async move {
+            let response = send(request, &allowed).await?;
+            Ok((response, Box::new(async { Ok(()) }) as IoFuture))
         })
     }
+}
+
+/// `scheme://host:port`, with the scheme's default port when none is written.
+pub fn origin(scheme: &str, host: &str, port: Option<u16>) -> String {
+    let port = port.unwrap_or(if scheme == "https" { 443 } else { 80 });
+    format!("{scheme}://{host}:{port}")
+}
+
+async fn send(request: http::Request<Body>, allowed: &[String]) -> Result<http::Response<Body>, ErrorCode> {
+    let uri = request.uri().clone();
+    let (scheme, host) = match (uri.scheme_str(), uri.host()) {
+        (Some(scheme), Some(host)) => (scheme, host),
+        _ => return Err(ErrorCode::HttpRequestUriInvalid),
+    };
+    if !allowed.contains(&origin(scheme, host, uri.port_u16())) {
+        return Err(ErrorCode::HttpRequestDenied);
+    }
+    if scheme != "http" {
+        return Err(ErrorCode::HttpProtocolError); // the test receiver is plain HTTP
+    }
+    let port = uri.port_u16().unwrap_or(80);
+    let (mut parts, body) = request.into_parts();
+    let body = body.collect().await?.to_bytes();
+    parts.uri = uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/")
+        .parse()
+        .map_err(|_| ErrorCode::HttpRequestUriInvalid)?;
+    if let Ok(value) = format!("{host}:{port}").parse() {
+        parts.headers.insert(http::header::HOST, value);
+    }
+    let stream = tokio::net::TcpStream::connect((host, port))
+        .await
+        .map_err(|_| ErrorCode::ConnectionRefused)?;
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| ErrorCode::InternalError(Some(e.to_string())))?;
+    tokio::spawn(connection);
+    let response = sender
+        .send_request(http::Request::from_parts(parts, Full::new(body)))
+        .await
+        .map_err(|e| ErrorCode::InternalError(Some(e.to_string())))?;
+    let (parts, body) = response.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map_err(|e| ErrorCode::InternalError(Some(e.to_string())))?
+        .to_bytes();
+    let body = Full::new(body).map_err(|never| match never {}).boxed_unsync();
+    Ok(http::Response::from_parts(parts, body))
 }

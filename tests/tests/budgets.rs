@@ -63,10 +63,10 @@ async fn posts_and_gets_stay_within_their_store_budgets() {
 }
 
 /// Today's ceiling for a component's .wasm (release, after scripts/build's wasm-opt pass), so
-/// growth is caught. The product's target is 400 KiB; the refund components are 449 to 559 KiB
-/// now, each carrying its 17 KB OpenAPI document (spin-sdk alone is 138 KiB; see BENCHMARKS.md
-/// for where the rest goes).
-const WASM_CEILING_BYTES: u64 = 580 * 1024;
+/// growth is caught. The product's target is 400 KiB; the refund components are 495 to 603 KiB
+/// now, each carrying its 17 KB OpenAPI document and an HTTP client for webhooks (spin-sdk alone
+/// is 138 KiB; see BENCHMARKS.md for where the rest goes).
+const WASM_CEILING_BYTES: u64 = 620 * 1024;
 
 #[test]
 fn every_component_stays_under_the_size_ceiling() {

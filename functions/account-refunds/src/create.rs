@@ -11,6 +11,7 @@ use refund_shared::sources::{
     account::{Account, payment_part},
 };
 use refund_shared::store::Store;
+use refund_shared::webhook;
 use refund_shared::{AppError, AppResult, Ctx, Errors, idempotency, money};
 use std::collections::BTreeMap;
 
@@ -36,7 +37,10 @@ pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response
             other => other,
         })?;
     // A retry with the same correlatorId answers as the first request did: 201 and the refund.
-    let (entry, _, replayed) = outcome.parts();
+    let (entry, record, replayed) = outcome.parts();
+    if !replayed {
+        webhook::deliver(ctx, record).await;
+    }
     let body = render(req, &asked.account_id, entry)?;
     Ok(Response::json(201, &body).about_refund(&entry.id, replayed))
 }

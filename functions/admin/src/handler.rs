@@ -1,4 +1,5 @@
-//! Routes: `GET /admin/v1/health`, `PUT|GET /admin/v1/sources/{kind}/{id}`.
+//! Routes: `GET /admin/v1/health`, `PUT|GET /admin/v1/sources/{kind}/{id}`,
+//! `GET /admin/v1/outbox`, `POST /admin/v1/outbox/redeliver`.
 
 use crate::view::SourceView;
 use http::Method;
@@ -37,6 +38,16 @@ async fn route<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
             } else {
                 put_source(req, ctx, kind, id).await
             }
+        }
+        ["admin", "v1", "outbox"] => {
+            req.allow(&[Method::GET])?;
+            authorize(req, &ctx.tokens, Access::Read)?;
+            crate::outbox::list(ctx).await
+        }
+        ["admin", "v1", "outbox", "redeliver"] => {
+            req.allow(&[Method::POST])?;
+            authorize(req, &ctx.tokens, Access::Write)?;
+            crate::outbox::redeliver(ctx).await
         }
         _ => Err(AppError::NotFound("route".into())),
     }

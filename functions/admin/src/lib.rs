@@ -2,6 +2,7 @@
 //! taken against. Bearer token: the `admin_token` variable.
 
 mod handler;
+mod outbox;
 mod view;
 
 pub use handler::handle;

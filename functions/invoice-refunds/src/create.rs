@@ -8,6 +8,7 @@ use refund_shared::http::{Request, Response};
 use refund_shared::ledger::{NewRefund, RefundIds, SourceRecord};
 use refund_shared::sources::{self, invoice::Invoice};
 use refund_shared::store::Store;
+use refund_shared::webhook;
 use refund_shared::{AppError, AppResult, Ctx, Errors, idempotency, money};
 
 /// The status a new refund starts in.
@@ -32,7 +33,10 @@ pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response
             ),
             other => other,
         })?;
-    let (entry, _, replayed) = outcome.parts();
+    let (entry, record, replayed) = outcome.parts();
+    if !replayed {
+        webhook::deliver(ctx, record).await;
+    }
     let view = RefundView::of(entry).ok_or_else(|| AppError::Store("unreadable refund".into()))?;
     Ok(Response::json(if replayed { 200 } else { 201 }, &view).about_refund(&entry.id, replayed))
 }

@@ -11,6 +11,7 @@ use refund_shared::json::{self, Obj};
 use refund_shared::ledger::RefundIds;
 use refund_shared::sources::integer_id;
 use refund_shared::store::Store;
+use refund_shared::webhook;
 use refund_shared::{AppError, AppResult, Ctx, Errors};
 
 pub const STATUSES: &[&str] = &[
@@ -75,7 +76,7 @@ pub async fn set_status<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppR
         .and_then(|s| s.parse().ok())
         .ok_or_else(not_found)?;
     let source = RefundIds::source_of(n).ok_or_else(not_found)?.to_string();
-    let (entry, _) = ctx
+    let (entry, record) = ctx
         .ledger()
         .update_refund(KIND, &source, id, "invoice", |entry, _| {
             if entry.status != status && !next(&entry.status).contains(&status.as_str()) {
@@ -99,6 +100,7 @@ pub async fn set_status<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppR
             AppError::NotFound(_) => not_found(),
             other => other,
         })?;
+    webhook::deliver(ctx, &record).await;
     Ok(Response::json(200, &view(&entry)?))
 }
 

@@ -8,6 +8,7 @@ use crate::{KIND, events, render};
 use refund_shared::http::Response;
 use refund_shared::ledger::Write;
 use refund_shared::store::Store;
+use refund_shared::webhook;
 use refund_shared::{AppError, AppResult, Ctx};
 
 pub async fn decide<S: Store>(
@@ -17,7 +18,8 @@ pub async fn decide<S: Store>(
     approve: bool,
 ) -> AppResult<Response> {
     let now = ctx.now;
-    ctx.ledger()
+    let (_, record) = ctx
+        .ledger()
         .modify(KIND, order_id, |slot| {
             let record = slot
                 .as_mut()
@@ -62,6 +64,9 @@ pub async fn decide<S: Store>(
             Ok(Write::Save(()))
         })
         .await?;
+    if let Some(record) = &record {
+        webhook::deliver(ctx, record).await;
+    }
     Ok(render::ok(
         refund_id,
         if approve {

@@ -7,6 +7,7 @@ use refund_shared::currency::Currency;
 use refund_shared::http::{Request, Response};
 use refund_shared::ledger::{NewRefund, SourceRecord, Write};
 use refund_shared::store::Store;
+use refund_shared::webhook;
 use refund_shared::{AppError, AppResult, Ctx, Decimal, Errors, idempotency, money};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -31,7 +32,7 @@ pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>, order_id: &str) -> Ap
     let asked = request::parse(req.body()?)?;
     let keys: Vec<_> = idempotency::from_request(req, &asked)?.into_iter().collect();
     let now = ctx.now;
-    let ((entry, replayed), _) = ctx
+    let ((entry, replayed), record) = ctx
         .ledger()
         .modify(KIND, order_id, |slot| {
             let record = slot
@@ -51,6 +52,9 @@ pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>, order_id: &str) -> Ap
             Ok(Write::Save((entry, false)))
         })
         .await?;
+    if let Some(record) = &record {
+        webhook::deliver(ctx, record).await;
+    }
     let message = match entry.status.as_str() {
         PENDING_APPROVAL => "Refund created and awaiting approval",
         SETTLED => "Refund created and settled",

@@ -1,8 +1,8 @@
 //! `GET /orders/{orderId}/refunds`: the order's refunds with type, status and amounts.
 
+use crate::KIND;
 use crate::create::StoredFields;
 use crate::types::RefundType;
-use crate::{KIND, events};
 use refund_shared::http::Response;
 use refund_shared::money;
 use refund_shared::store::Store;
@@ -42,7 +42,7 @@ pub async fn list<S: Store>(ctx: &Ctx<S>, order_id: &str) -> AppResult<Response>
             "Currency": record.currency,
             "Refundable": money::json_number(record.remaining()),
             "Refunds": refunds,
-            "PendingEvents": events::outbox(&record).iter().filter(|e| e["delivered"] == false).count(),
+            "PendingEvents": refund_shared::outbox::pending(&record).len(),
         }),
     ))
 }

@@ -12,6 +12,7 @@ use refund_shared::sources::{
     payment::{Payment, invoice_part},
 };
 use refund_shared::store::Store;
+use refund_shared::webhook;
 use refund_shared::{AppError, AppResult, Ctx, Decimal, Errors, idempotency, money};
 
 pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
@@ -32,7 +33,10 @@ pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response
             ),
             other => other,
         })?;
-    let (entry, _, replayed) = outcome.parts();
+    let (entry, record, replayed) = outcome.parts();
+    if !replayed {
+        webhook::deliver(ctx, record).await;
+    }
     Ok(render::refund(req, Format::of(req), entry)?.about_refund(&entry.id, replayed))
 }
 

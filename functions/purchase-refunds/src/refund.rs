@@ -1,11 +1,14 @@
 //! `POST /purchases/{id}/refund/`.
 
-use crate::purchase::{PENDING, SUCCESS, View};
+use crate::purchase::{FAILED, PENDING, SUCCESS, View};
 use crate::request::{self, RefundRequest};
 use crate::{KIND, attempts, view};
 use refund_shared::http::{Request, Response};
+use refund_shared::ledger::RefundEntry;
 use refund_shared::ledger::{NewRefund, SourceRecord, Write};
+use refund_shared::outbox;
 use refund_shared::store::Store;
+use refund_shared::webhook;
 use refund_shared::{AppError, AppResult, Ctx, idempotency, money};
 
 pub const REFUSED: &str = "purchase_refund_error";
@@ -15,6 +18,7 @@ pub async fn refund<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
     let asked = request::parse(req.body()?)?;
     let keys: Vec<_> = idempotency::from_request(req, &asked)?.into_iter().collect();
     let now = ctx.now;
+    let events = ctx.webhook.is_some();
     // One compare-and-swap takes the refund or records the refusal among the attempts.
     let (outcome, record) = ctx
         .ledger()
@@ -35,6 +39,9 @@ pub async fn refund<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
                         attempts::success(amount, &entry.id, now)
                     };
                     attempts::record(record, attempt);
+                    if events {
+                        raise_event(record, &entry, now);
+                    }
                     Ok(Write::Save(Ok((entry, false))))
                 }
                 Err(AppError::Refused { field, code, message }) => {
@@ -47,6 +54,9 @@ pub async fn refund<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
         .await?;
     let (entry, replayed) = outcome?;
     let record = record.ok_or_else(|| AppError::Store("the purchase was not saved".into()))?;
+    if !replayed {
+        webhook::deliver(ctx, &record).await;
+    }
     let purchase = View::of(&record)?;
     // An asynchronous acquirer answers with the purchase, pending; otherwise the refund Payment.
     let response = if entry.status == PENDING {
@@ -108,4 +118,16 @@ fn decide(asked: &RefundRequest, record: &SourceRecord) -> AppResult<NewRefund> 
         holds_funds: true,
         data: serde_json::Value::Null,
     })
+}
+
+/// The seed's callbacks: `purchase.pending_refund` while the acquirer has not answered,
+/// `payment.refunded` once the refund succeeded, `purchase.refund_failed` when it did not.
+pub fn raise_event(record: &mut SourceRecord, entry: &RefundEntry, now: i64) {
+    let event = match entry.status.as_str() {
+        PENDING => "purchase.pending_refund",
+        FAILED => "purchase.refund_failed",
+        _ => "payment.refunded",
+    };
+    let fields = outbox::refund_fields(record, entry);
+    outbox::raise(record, event, fields, now);
 }

@@ -9,6 +9,7 @@ use refund_shared::http::{Request, Response};
 use refund_shared::json::{self, Obj};
 use refund_shared::ledger::Write;
 use refund_shared::store::Store;
+use refund_shared::webhook;
 use refund_shared::{AppError, AppResult, Ctx, Errors};
 
 pub async fn settle<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResult<Response> {
@@ -30,6 +31,7 @@ pub async fn settle<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
     errors.finish(())?;
     let success = outcome == "success";
     let now = ctx.now;
+    let events = ctx.webhook.is_some();
     let (entry, record) = ctx
         .ledger()
         .modify(KIND, id, |slot| {
@@ -57,10 +59,14 @@ pub async fn settle<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
             };
             let entry = entry.clone();
             attempts::record(record, attempt);
+            if events {
+                super::refund::raise_event(record, &entry, now);
+            }
             Ok(Write::Save(entry))
         })
         .await?;
     let record = record.ok_or_else(|| AppError::Store("the purchase was not saved".into()))?;
+    webhook::deliver(ctx, &record).await;
     let purchase = View::of(&record)?;
     Ok(if success {
         Response::json(200, &view::payment(&purchase, &entry))

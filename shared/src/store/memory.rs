@@ -191,6 +191,14 @@ impl Store for MemoryStore {
         data.insert(token.key, value.to_vec());
         Ok(true)
     }
+
+    async fn keys(&self) -> StoreResult<Vec<String>> {
+        self.maybe_yield().await;
+        self.begin(false)?;
+        let mut keys: Vec<String> = self.data.lock().unwrap().keys().cloned().collect();
+        keys.sort();
+        Ok(keys)
+    }
 }
 
 #[cfg(test)]

@@ -83,6 +83,21 @@ impl Store for SpinStore {
         Ok((current, cas))
     }
 
+    async fn keys(&self) -> StoreResult<Vec<String>> {
+        let bucket = self.bucket()?;
+        let mut keys = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            self.count(1, 0);
+            let page = bucket.list_keys(cursor.as_deref()).map_err(err)?;
+            keys.extend(page.keys);
+            match page.cursor {
+                Some(next) => cursor = Some(next),
+                None => return Ok(keys),
+            }
+        }
+    }
+
     async fn swap(&self, token: atomics::Cas, value: &[u8]) -> StoreResult<bool> {
         self.count(0, 1);
         match atomics::swap(token, value) {
