@@ -108,37 +108,70 @@ pub async fn deliver<S: Store>(ctx: &Ctx<S>, record: &SourceRecord) -> usize {
 mod tests {
     use super::*;
 
-    #[test]
-    fn signature_is_hmac_sha256_over_timestamp_and_body() {
-        // RFC 4231 test case 2's key and data, as "<t>.<body>" = "what do ya want for nothing?".
-        let sig = signature("Jefe", 0, b"what do ya want for nothing?");
-        assert!(sig.starts_with("t=0,v1="));
-        let other = signature("Jefe", 1, b"what do ya want for nothing?");
-        assert_ne!(sig, other, "the timestamp is signed");
-        let mut mac = Hmac::<Sha256>::new_from_slice(b"Jefe").unwrap();
-        mac.update(b"0.what do ya want for nothing?");
-        let hex: String = mac
-            .finalize()
+    fn hmac_hex(key: &[u8], data: &[u8]) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
+        mac.update(data);
+        mac.finalize()
             .into_bytes()
             .iter()
             .map(|b| format!("{b:02x}"))
-            .collect();
-        assert_eq!(sig, format!("t=0,v1={hex}"));
+            .collect()
     }
 
     #[test]
-    fn rfc_4231_vector() {
-        let mut mac = Hmac::<Sha256>::new_from_slice(b"Jefe").unwrap();
-        mac.update(b"what do ya want for nothing?");
-        let hex: String = mac
-            .finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+    fn hmac_sha256_is_rfc_4231() {
+        // RFC 4231, test case 2.
         assert_eq!(
-            hex,
+            hmac_hex(b"Jefe", b"what do ya want for nothing?"),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
+    }
+
+    #[test]
+    fn signature_covers_timestamp_and_body() {
+        let sig = signature("Jefe", 7, b"{}");
+        assert_eq!(sig, format!("t=7,v1={}", hmac_hex(b"Jefe", b"7.{}")));
+        assert_ne!(sig, signature("Jefe", 8, b"{}"), "the timestamp is signed");
+        assert_ne!(sig, signature("Jefe", 7, b"{ }"), "the body is signed");
+        assert_ne!(sig, signature("other", 7, b"{}"), "the secret is the key");
+    }
+
+    #[test]
+    fn delivery_stops_at_the_first_failure_and_marks_only_what_went_through() {
+        use crate::ledger::source_key;
+        use crate::testing::memory_ctx;
+        use rust_decimal::Decimal;
+        use std::cell::RefCell;
+
+        let sent: Rc<RefCell<Vec<Value>>> = Rc::default();
+        let log = sent.clone();
+        let mut ctx = memory_ctx("t", "");
+        ctx.webhook = Some(Webhook {
+            url: "http://hooks.test/refunds".into(),
+            secret: "s".into(),
+            send: Rc::new(move |_, _, body| {
+                let event: Value = serde_json::from_slice(&body).unwrap();
+                let status = if event["n"] == 2 { 500 } else { 204 };
+                log.borrow_mut().push(event);
+                Box::pin(async move { Ok(status) })
+            }),
+        });
+        let mut record = SourceRecord::new("invoice", "7", "GBP", Decimal::from(100), serde_json::json!({}));
+        for n in 1..=3 {
+            let fields = serde_json::Map::from_iter([("n".into(), serde_json::json!(n))]);
+            outbox::raise(&mut record, outbox::REFUND_CREATED, fields, 1);
+        }
+        ctx.store.put(&source_key("invoice", "7"), record.encode());
+
+        let left = futures::executor::block_on(deliver(&ctx, &record));
+        assert_eq!(left, 2, "the failed event and the one after it wait");
+        assert_eq!(
+            sent.borrow().len(),
+            2,
+            "nothing is sent past a failure (order is kept)"
+        );
+        let stored = SourceRecord::decode(&ctx.store.raw(&source_key("invoice", "7")).unwrap()).unwrap();
+        let pending: Vec<Value> = outbox::pending(&stored).iter().map(|e| e["n"].clone()).collect();
+        assert_eq!(pending, [2, 3]);
     }
 }
