@@ -7,7 +7,8 @@
 //! .wasm size, compile time and store operations of one POST. Prints a table and writes
 //! `target/bench.json`. `BENCH_REQUESTS` sets the requests per measurement (default 400);
 //! `BENCH_REFUNDS_PER_SOURCE` how many refunds each source takes before the next (default 20;
-//! a large value measures one hot source whose record keeps growing).
+//! a large value measures one hot source whose record keeps growing); `BENCH_ONLY=invoice`
+//! measures only the APIs whose component name contains it.
 
 use anyhow::Result;
 use refund_host::{App, TestHost, apis, native, workspace_root};
@@ -79,6 +80,15 @@ where
     times[n / 2]
 }
 
+/// The APIs to measure: all, or those whose component name contains `BENCH_ONLY`.
+fn selected() -> Vec<apis::Api> {
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    apis::all()
+        .into_iter()
+        .filter(|a| a.component().contains(&only))
+        .collect()
+}
+
 /// The benchmark's sources are numbered from here (the tests use 50).
 const FIRST_SOURCE: u32 = 1000;
 
@@ -128,7 +138,7 @@ async fn main() -> Result<()> {
         ));
     }
 
-    for api in apis::all() {
+    for api in selected() {
         let api = Arc::new(api);
         let host = TestHost::of(app.clone());
         let (auth, token) = api.auth();
@@ -327,7 +337,7 @@ async fn main() -> Result<()> {
             String::new(),
         ),
     ];
-    for api in apis::all() {
+    for api in selected() {
         api.load_units(&tcp_host, 1_000).await;
         let reply = api.refund(&tcp_host, None).await;
         targets.push((
