@@ -2,15 +2,16 @@
 //! change, a replaced source) is a compare-and-swap of that one record. Two concurrent refunds can
 //! therefore never together exceed what was captured, on one machine or many.
 
+mod fields;
 mod record;
 
+pub use fields::RefundFields;
 pub use record::{IdempotencyEntry, RECORD_VERSION, RefundEntry, SourceRecord};
 
 use crate::error::{AppError, AppResult};
 use crate::outbox;
 use crate::store::Store;
 use rust_decimal::Decimal;
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// How many times a change is re-read and re-decided after losing a race before the client is
@@ -41,7 +42,7 @@ pub struct NewRefund {
     /// Whether the amount stays taken (`false` for a refund recorded as already failed).
     pub holds_funds: bool,
     /// The API's own fields, enough to render the refund again later.
-    pub data: Value,
+    pub data: RefundFields,
 }
 
 /// A client's retry key and the fingerprint of what it asked the first time. Keys are stored

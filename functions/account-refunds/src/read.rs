@@ -85,8 +85,7 @@ fn href(req: &Request, id: &str) -> String {
 /// A `Refund` shaped like the seed's example: every documented member present, `null` when
 /// there is nothing to say.
 pub fn render(req: &Request, account_id: &str, entry: &RefundEntry) -> AppResult<Value> {
-    let stored: StoredRefund = serde_json::from_value(entry.data.clone())
-        .map_err(|e| AppError::Store(format!("refund {} is unreadable: {e}", entry.id)))?;
+    let stored: StoredRefund = entry.fields()?;
     let date = clock::rfc3339(entry.created);
     let money = |m: &Option<Money>| m.as_ref().map(|m| json!(m));
     let channel = stored.channel.as_ref().map_or_else(

@@ -8,7 +8,7 @@ use crate::read::view;
 use crate::view::StoredFields;
 use refund_shared::http::{Request, Response};
 use refund_shared::json::{self, Obj};
-use refund_shared::ledger::RefundIds;
+use refund_shared::ledger::{RefundFields, RefundIds};
 use refund_shared::sources::integer_id;
 use refund_shared::store::Store;
 use refund_shared::webhook;
@@ -85,12 +85,11 @@ pub async fn set_status<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppR
                     entry.status
                 )));
             }
-            let mut fields: StoredFields = serde_json::from_value(entry.data.clone())
-                .map_err(|e| AppError::Store(format!("unreadable refund: {e}")))?;
+            let mut fields: StoredFields = entry.fields()?;
             if error_info.is_some() {
                 fields.error_info = error_info.clone();
             }
-            entry.data = serde_json::to_value(fields).expect("serializes");
+            entry.data = RefundFields::of(&fields);
             entry.status = status.clone();
             entry.holds_funds = holds_funds(&status);
             Ok(())

@@ -34,7 +34,7 @@ pub struct RefundView {
 
 impl RefundView {
     pub fn of(entry: &RefundEntry) -> Option<RefundView> {
-        let fields: StoredFields = serde_json::from_value(entry.data.clone()).ok()?;
+        let fields: StoredFields = entry.fields().ok()?;
         Some(RefundView {
             id: entry.id.parse().ok()?,
             invoice_id: fields.invoice_id,

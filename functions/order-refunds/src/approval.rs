@@ -36,8 +36,7 @@ pub async fn decide<S: Store>(
                     entry.status
                 )));
             }
-            let fields: StoredFields = serde_json::from_value(entry.data.clone())
-                .map_err(|e| AppError::Store(format!("refund {refund_id} is unreadable: {e}")))?;
+            let fields: StoredFields = entry.fields()?;
             entry.updated = now;
             if approve {
                 entry.status = if fields.to_balance { SETTLED } else { PENDING }.into();

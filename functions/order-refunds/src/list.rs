@@ -17,8 +17,7 @@ pub async fn list<S: Store>(ctx: &Ctx<S>, order_id: &str) -> AppResult<Response>
         .ok_or_else(|| AppError::NotFound(format!("order {order_id}")))?;
     let mut refunds = Vec::new();
     for entry in &record.refunds {
-        let fields: StoredFields = serde_json::from_value(entry.data.clone())
-            .map_err(|e| AppError::Store(format!("refund {} is unreadable: {e}", entry.id)))?;
+        let fields: StoredFields = entry.fields()?;
         let kind = RefundType::from_code(fields.refund_type).map_or("Unknown", |t| t.name());
         refunds.push(json!({
             "Id": entry.id,

@@ -48,8 +48,7 @@ pub fn uri(req: &Request, id: &str) -> String {
 }
 
 fn body_of(req: &Request, entry: &RefundEntry) -> AppResult<Value> {
-    let stored: StoredRefund = serde_json::from_value(entry.data.clone())
-        .map_err(|e| AppError::Store(format!("refund {} is unreadable: {e}", entry.id)))?;
+    let stored: StoredRefund = entry.fields()?;
     Ok(activity(entry, &stored, &uri(req, &entry.id)))
 }
 

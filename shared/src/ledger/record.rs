@@ -1,6 +1,6 @@
 //! The stored record of one refundable source and the refunds taken against it.
 
-use super::{Idempotency, NewRefund};
+use super::{Idempotency, NewRefund, RefundFields};
 use crate::error::{AppError, AppResult};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -40,14 +40,22 @@ pub struct RefundEntry {
     pub id: String,
     pub seq: u64,
     pub amount: Decimal,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub parts: BTreeMap<String, Decimal>,
     pub status: String,
     /// `false` once the refund failed, was cancelled or rejected: its amount is refundable again.
     pub holds_funds: bool,
     pub created: i64,
     pub updated: i64,
-    pub data: Value,
+    /// The API's own fields, read only by the request that shows or changes this refund.
+    pub data: RefundFields,
+}
+
+impl RefundEntry {
+    /// The API's own fields of this refund, as its type.
+    pub fn fields<T: serde::de::DeserializeOwned>(&self) -> AppResult<T> {
+        self.data.read(&self.id)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -23,7 +23,7 @@ fn unit_refund(amount: i64) -> impl FnMut(&SourceRecord, u64) -> AppResult<NewRe
             parts: BTreeMap::new(),
             status: "CREATED".into(),
             holds_funds: true,
-            data: json!({}),
+            data: RefundFields::none(),
         })
     }
 }
@@ -102,7 +102,7 @@ fn parts_are_limited_on_their_own() {
                 parts: BTreeMap::from([("row:1".to_string(), Decimal::from(amount))]),
                 status: "CREATED".into(),
                 holds_funds: true,
-                data: json!({}),
+                data: RefundFields::none(),
             })
         }
     };
