@@ -5,6 +5,7 @@
 pub mod access_log;
 pub mod auth;
 pub mod clock;
+pub mod compact_json;
 pub mod context;
 pub mod currency;
 pub mod error;

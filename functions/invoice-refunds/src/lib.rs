@@ -34,7 +34,9 @@ async fn route<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
                 read::list(req, ctx).await
             }
         }
-        ["refunds", "openapi.json"] => openapi_document(req, include_str!("../openapi.json")),
+        ["refunds", "openapi.json"] => {
+            openapi_document(req, refund_shared::compact_json!(include_str!("../openapi.json")))
+        }
         ["refunds", id] => {
             req.allow(&[Method::GET])?;
             authorize(req, &ctx.tokens, Access::Read)?;

@@ -25,7 +25,9 @@ pub async fn handle<S: Store>(req: &Request, ctx: &Ctx<S>) -> Response {
 
 async fn route<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
     match req.segments().as_slice() {
-        ["orders", "openapi.json"] => openapi_document(req, include_str!("../openapi.json")),
+        ["orders", "openapi.json"] => {
+            openapi_document(req, refund_shared::compact_json!(include_str!("../openapi.json")))
+        }
         ["orders", order_id, "refunds"] => {
             req.allow(&[Method::GET, Method::POST])?;
             let access = if req.method == Method::GET {

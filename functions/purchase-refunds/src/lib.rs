@@ -31,7 +31,9 @@ async fn route<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
             authorize(req, &ctx.tokens, Access::Write)?;
             refund::refund(req, ctx, &purchase_id(id)?).await
         }
-        ["purchases", "openapi.json"] => openapi_document(req, include_str!("../openapi.json")),
+        ["purchases", "openapi.json"] => {
+            openapi_document(req, refund_shared::compact_json!(include_str!("../openapi.json")))
+        }
         ["purchases", id] => {
             req.allow(&[Method::GET])?;
             authorize(req, &ctx.tokens, Access::Read)?;
