@@ -51,6 +51,10 @@ impl App {
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.wasm_component_model_async(true);
+        // `REFUND_HOST_PERFMAP=1`: JIT code named in /tmp/perf-PID.map, for `perf record`.
+        if std::env::var_os("REFUND_HOST_PERFMAP").is_some() {
+            config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        }
         let engine = Engine::new(&config)?;
         let mut linker = Linker::<HostState>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
