@@ -39,6 +39,16 @@ const TEST_SOURCE: u32 = 50;
 
 impl Api {
     /// The component's name (`invoice-refunds`), as `spin.toml` and the corpus know it.
+    /// Fails the test unless `reply` says this API took (or replayed) the refund or source.
+    pub fn assert_taken(&self, reply: &Reply) {
+        assert!(
+            matches!(reply.status, 200 | 201),
+            "{}: {}",
+            self.name,
+            reply.text()
+        );
+    }
+
     pub fn component(&self) -> &'static str {
         self.name.split(' ').next().unwrap_or(self.name)
     }
@@ -90,12 +100,7 @@ impl Api {
                 (self.source_body)(units).to_string(),
             )
             .await;
-        assert!(
-            matches!(reply.status, 200 | 201),
-            "{}: {}",
-            self.name,
-            reply.text()
-        );
+        self.assert_taken(&reply);
     }
 
     pub async fn refund(&self, host: &TestHost, key: Option<&str>) -> Reply {

@@ -29,7 +29,7 @@ async fn posts_and_gets_stay_within_their_store_budgets() {
         let host = TestHost::new();
         api.load(&host).await;
         let post = api.refund(&host, Some("budget")).await;
-        assert!(matches!(post.status, 200 | 201), "{}: {}", api.name, post.text());
+        api.assert_taken(&post);
         assert!(
             within(post.ops, POST_BUDGET),
             "{}: POST made {:?}",
@@ -96,21 +96,11 @@ async fn stored_refunds_stay_compact() {
             records.values().map(Vec::len).max().unwrap_or_default()
         };
         let first = api.refund(&host, Some("compact-0")).await;
-        assert!(
-            matches!(first.status, 200 | 201),
-            "{}: {}",
-            api.name,
-            first.text()
-        );
+        api.assert_taken(&first);
         let before = record_size();
         for n in 1..=10 {
             let reply = api.refund(&host, Some(&format!("compact-{n}"))).await;
-            assert!(
-                matches!(reply.status, 200 | 201),
-                "{}: {}",
-                api.name,
-                reply.text()
-            );
+            api.assert_taken(&reply);
         }
         let per_refund = (record_size() - before) / 10;
         assert!(

@@ -70,12 +70,7 @@ async fn concurrent_retries_with_one_key_take_one_refund() {
         let mut ids = Vec::new();
         for task in tasks {
             let reply = task.await.unwrap();
-            assert!(
-                matches!(reply.status, 200 | 201),
-                "{}: {}",
-                api.name,
-                reply.text()
-            );
+            api.assert_taken(&reply);
             ids.push((api.refund_id)(&reply.json()));
         }
         assert!(
