@@ -176,3 +176,23 @@ async fn without_a_webhook_no_event_is_kept_and_redelivery_says_why() {
     assert_eq!(reply.status, 409);
     assert!(reply.text().contains("webhook_url"), "{}", reply.text());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_outbox_routes_need_the_admin_token() {
+    let host = TestHost::new();
+    for (method, path) in [
+        ("GET", "/admin/v1/outbox"),
+        ("POST", "/admin/v1/outbox/redeliver"),
+    ] {
+        let anonymous = host.request(method, path, &[], "").await;
+        assert_eq!(anonymous.status, 401, "{method} {path}: {}", anonymous.text());
+        let wrong = host
+            .request(method, path, &[("authorization", "Bearer not-the-token")], "")
+            .await;
+        assert!(
+            matches!(wrong.status, 401 | 403),
+            "{method} {path}: {}",
+            wrong.text()
+        );
+    }
+}
