@@ -21,13 +21,7 @@ pub enum Access {
 
 /// 401 without a valid bearer token, 403 when a read-only token tries to write.
 pub fn authorize(req: &Request, tokens: &Tokens, access: Access) -> AppResult<()> {
-    let presented = req
-        .header("authorization")
-        .and_then(|h| {
-            let (scheme, token) = h.split_once(' ')?;
-            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-        })
-        .ok_or(AppError::Unauthorized)?;
+    let presented = presented_token(req).ok_or(AppError::Unauthorized)?;
     if matches(presented, &tokens.full) {
         return Ok(());
     }
@@ -40,7 +34,17 @@ pub fn authorize(req: &Request, tokens: &Tokens, access: Access) -> AppResult<()
     Err(AppError::Unauthorized)
 }
 
-fn matches(presented: &str, expected: &str) -> bool {
+/// The bearer token the request carries, if any.
+pub fn presented_token(req: &Request) -> Option<&str> {
+    req.header("authorization").and_then(|h| {
+        let (scheme, token) = h.split_once(' ')?;
+        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    })
+}
+
+/// Whether `presented` is `expected`, compared in constant time; an empty `expected` accepts
+/// nothing.
+pub fn matches(presented: &str, expected: &str) -> bool {
     !expected.is_empty() && bool::from(presented.as_bytes().ct_eq(expected.as_bytes()))
 }
 

@@ -28,17 +28,34 @@ pub use error::{AppError, AppResult, Errors, FieldError};
 pub use rust_decimal::Decimal;
 
 /// Declares a component's Spin entry point (wasm32 only) around its handler
-/// `async fn handle<S: Store>(&Request, &Ctx<S>) -> Response`.
+/// `async fn handle<S: Store>(&Request, &Ctx<S>) -> Response`. It exports `wasi:http/handler`
+/// itself, as spin-sdk's `#[http_service]` does, but on the raw wasi:http types (see
+/// [`platform`]).
 #[macro_export]
 macro_rules! spin_component {
     ($handler:path) => {
         #[cfg(target_arch = "wasm32")]
-        #[::spin_sdk::http_service]
-        async fn spin_entry(req: ::spin_sdk::http::Request) -> impl ::spin_sdk::http::IntoResponse {
+        async fn spin_entry(
+            req: ::spin_sdk::wasip3::http::types::Request,
+        ) -> ::spin_sdk::wasip3::http::types::Response {
             let started = $crate::platform::Started::now();
             let (req, ctx) = $crate::platform::prepare(req).await;
             let response = $handler(&req, &ctx).await;
             $crate::platform::respond(env!("CARGO_PKG_NAME"), &req, &ctx, response, started)
+        }
+
+        #[cfg(target_arch = "wasm32")]
+        mod spin_export {
+            use ::spin_sdk::wasip3::http::types::{ErrorCode, Request, Response};
+
+            struct Component;
+            ::spin_sdk::wasip3::http::service::export!(Component);
+
+            impl ::spin_sdk::wasip3::exports::http::handler::Guest for Component {
+                async fn handle(req: Request) -> Result<Response, ErrorCode> {
+                    Ok(super::spin_entry(req).await)
+                }
+            }
         }
     };
 }

@@ -328,6 +328,15 @@ fn with_spin_headers(mut req: http::Request<Bytes>, route: &str) -> Result<http:
         let host = authority.to_string();
         req.headers_mut().insert("host", host.parse()?);
     }
+    // A client sends a body with its length unless it streams it chunked; Spin's server passes
+    // the header through, and the components read exactly that many bytes.
+    if !req.body().is_empty()
+        && !req.headers().contains_key("content-length")
+        && !req.headers().contains_key("transfer-encoding")
+    {
+        let length = req.body().len().to_string();
+        req.headers_mut().insert("content-length", length.parse()?);
+    }
     Ok(req)
 }
 
