@@ -2,7 +2,7 @@
 //! from these, so handlers run natively in unit tests.
 
 use crate::error::{AppError, AppResult};
-use http::{HeaderMap, Method};
+use http::Method;
 use serde::Serialize;
 
 /// The most a request body may hold. Larger bodies are refused with 413 before parsing.
@@ -13,10 +13,37 @@ pub struct Request {
     /// The path as sent, without the query.
     pub path: String,
     pub query: String,
-    pub headers: HeaderMap,
+    pub headers: Headers,
     pub body: Vec<u8>,
     /// Set by the entry point when the body was over [`MAX_BODY_BYTES`] (and not read further).
     pub body_too_large: bool,
+}
+
+/// A request's headers as the host passed them (it has checked names and values): a list, not
+/// a map, since a request carries a handful and handlers look up three or four by name. (The
+/// `http` crate's `HeaderMap` cost each component ~20 KB for that.)
+#[derive(Clone, Debug, Default)]
+pub struct Headers(Vec<(String, Vec<u8>)>);
+
+impl Headers {
+    /// Adds a value, keeping any earlier one of the same name.
+    pub fn append(&mut self, name: &str, value: impl Into<Vec<u8>>) {
+        self.0.push((name.to_ascii_lowercase(), value.into()));
+    }
+
+    /// Sets a header, replacing any earlier value.
+    pub fn insert(&mut self, name: &str, value: impl Into<Vec<u8>>) {
+        self.0.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self.append(name, value);
+    }
+
+    /// The first value of a header, by case-insensitive name.
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.0
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_slice())
+    }
 }
 
 impl Request {
@@ -27,21 +54,20 @@ impl Request {
             method,
             path: path.to_string(),
             query: query.to_string(),
-            headers: HeaderMap::new(),
+            headers: Headers::default(),
             body: body.into(),
             body_too_large: false,
         }
     }
 
-    pub fn with_header(mut self, name: &'static str, value: &str) -> Self {
-        if let Ok(value) = value.parse() {
-            self.headers.insert(name, value);
-        }
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.insert(name, value);
         self
     }
 
+    /// A header's value as text; `None` when absent or not UTF-8.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
+        std::str::from_utf8(self.headers.get(name)?).ok()
     }
 
     /// The body, or 413 when it was too large.

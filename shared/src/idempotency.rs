@@ -13,7 +13,7 @@ pub fn from_request<T: Serialize>(req: &Request, asked: &T) -> AppResult<Option<
     let Some(raw) = req.headers.get("idempotency-key") else {
         return Ok(None);
     };
-    let key = raw.to_str().unwrap_or("").trim();
+    let key = std::str::from_utf8(raw).unwrap_or("").trim();
     if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(AppError::field(
             "Idempotency-Key",

@@ -9,10 +9,10 @@
 
 use crate::auth::{Tokens, matches, presented_token};
 use crate::context::Ctx;
-use crate::http::{MAX_BODY_BYTES, Request, Response};
+use crate::http::{Headers, MAX_BODY_BYTES, Request, Response};
 use crate::store::SpinStore;
 use crate::webhook::Webhook;
-use http::{HeaderMap, HeaderName, HeaderValue, Method};
+use http::Method;
 use spin_sdk::wasip3::clocks::{monotonic_clock, system_clock};
 use spin_sdk::wasip3::http::types as wasi;
 use spin_sdk::wasip3::wit_bindgen::{FutureReader, StreamReader, StreamResult};
@@ -25,7 +25,7 @@ pub async fn prepare(raw: wasi::Request) -> (Request, Ctx<SpinStore>) {
     let target = raw.get_path_with_query().unwrap_or_default();
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));
     let (path, query) = (path.to_string(), query.to_string());
-    let headers = header_map(raw.get_headers().copy_all());
+    let headers = headers(raw.get_headers().copy_all());
     // A GET or HEAD body means nothing to any route; not reading it saves the stream round trips.
     let (body, body_too_large) = if method == Method::GET || method == Method::HEAD {
         (Vec::new(), false)
@@ -71,24 +71,18 @@ fn method(method: wasi::Method) -> Method {
     }
 }
 
-fn header_map(fields: Vec<(String, Vec<u8>)>) -> HeaderMap {
-    let mut headers = HeaderMap::with_capacity(fields.len());
+fn headers(fields: Vec<(String, Vec<u8>)>) -> Headers {
+    let mut headers = Headers::default();
     for (name, value) in fields {
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_bytes(&value),
-        ) {
-            headers.append(name, value);
-        }
+        headers.append(&name, value);
     }
     headers
 }
 
-fn content_length(headers: &HeaderMap) -> Option<usize> {
-    headers
-        .get(http::header::CONTENT_LENGTH)?
-        .to_str()
+fn content_length(headers: &Headers) -> Option<usize> {
+    std::str::from_utf8(headers.get("content-length")?)
         .ok()?
+        .trim()
         .parse()
         .ok()
 }
