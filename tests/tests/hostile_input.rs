@@ -123,59 +123,52 @@ async fn every_bad_request_is_a_4xx_in_the_apis_shape_and_changes_nothing() {
     assert!(checked > 100, "only {checked} cases ran");
 }
 
+/// A JSON POST to the API's refund route with one more header, as a client would send it.
+async fn post_with(api: &apis::Api, host: &TestHost, header: (&str, &str), body: Vec<u8>) -> Reply {
+    let (auth, token) = api.auth();
+    let headers = [
+        (auth, token.as_str()),
+        ("content-type", "application/json"),
+        header,
+    ];
+    host.request("POST", &api.post_path(), &headers, body).await
+}
+
+fn assert_too_large(api: &apis::Api, reply: &Reply) {
+    assert_eq!(reply.status, 413, "{}: {}", api.name, reply.text());
+    assert!(
+        (api.is_error_shape)(&reply.json()),
+        "{}: {}",
+        api.name,
+        reply.text()
+    );
+}
+
 /// Spin passes a client's `Content-Length` through, and the components read exactly that many
 /// bytes; a body streamed without a length (chunked) is read to its end instead, under the same
 /// 64 KiB limit.
 #[tokio::test(flavor = "multi_thread")]
 async fn bodies_without_a_length_are_read_to_their_end_under_the_same_limit() {
+    let chunked = ("transfer-encoding", "chunked");
     for api in apis::all() {
         let host = TestHost::new();
         api.load(&host).await;
-        let (auth, token) = api.auth();
-        let chunked = [
-            (auth, token.as_str()),
-            ("content-type", "application/json"),
-            ("transfer-encoding", "chunked"),
-        ];
-        let body = api.unit_body().to_string();
-        let reply = host.request("POST", &api.post_path(), &chunked, body).await;
-        api.assert_taken(&reply);
-
-        let too_large = vec![b' '; 100 * 1024];
-        let reply = host.request("POST", &api.post_path(), &chunked, too_large).await;
-        assert_eq!(reply.status, 413, "{}: {}", api.name, reply.text());
-        assert!(
-            (api.is_error_shape)(&reply.json()),
-            "{}: {}",
-            api.name,
-            reply.text()
-        );
+        let body = api.unit_body().to_string().into_bytes();
+        api.assert_taken(&post_with(&api, &host, chunked, body).await);
+        let reply = post_with(&api, &host, chunked, vec![b' '; 100 * 1024]).await;
+        assert_too_large(&api, &reply);
     }
 }
 
 /// A `Content-Length` over the limit is refused from the header alone.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_declared_length_over_the_limit_is_refused_unread() {
+    let declared = (1 << 20).to_string();
     for api in apis::all() {
         let host = TestHost::new();
         api.load(&host).await;
-        let (auth, token) = api.auth();
-        let declared = (1 << 20).to_string();
-        let headers = [
-            (auth, token.as_str()),
-            ("content-type", "application/json"),
-            ("content-length", declared.as_str()),
-        ];
-        let reply = host
-            .request("POST", &api.post_path(), &headers, vec![b' '; 1 << 20])
-            .await;
-        assert_eq!(reply.status, 413, "{}: {}", api.name, reply.text());
-        assert!(
-            (api.is_error_shape)(&reply.json()),
-            "{}: {}",
-            api.name,
-            reply.text()
-        );
+        let header = ("content-length", declared.as_str());
+        assert_too_large(&api, &post_with(&api, &host, header, vec![b' '; 1 << 20]).await);
         assert_eq!(
             api.source_state(&host).await["refundIds"],
             json!([]),
