@@ -164,7 +164,9 @@ async fn post(url: String, headers: Vec<(String, String)>, body: Vec<u8>) -> Res
         "https" => wasi::Scheme::Https,
         other => wasi::Scheme::Other(other.to_string()),
     };
-    let headers = fields(headers, body.len()).map_err(|e| format!("webhook headers: {e:?}"))?;
+    // The error texts are short on purpose: the caller only retries later, and formatting
+    // wasi:http's error types would add their Debug code to every component.
+    let headers = fields(headers, body.len()).map_err(|_| "invalid webhook headers".to_string())?;
     let (contents, trailers) = outgoing_body(body);
     let (request, _sent) = wasi::Request::new(headers, contents, trailers, None);
     let set = request.set_method(&wasi::Method::Post).is_ok()
@@ -176,7 +178,7 @@ async fn post(url: String, headers: Vec<(String, String)>, body: Vec<u8>) -> Res
     }
     let response = spin_sdk::wasip3::http::client::send(request)
         .await
-        .map_err(|e| format!("{e:?}"))?;
+        .map_err(|_| "the webhook request failed".to_string())?;
     Ok(response.get_status_code())
 }
 
