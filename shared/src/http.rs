@@ -26,6 +26,15 @@ pub struct Request {
 pub struct Headers(Vec<(String, Vec<u8>)>);
 
 impl Headers {
+    /// The headers as the host lists them (name, value).
+    pub fn from_fields(fields: Vec<(String, Vec<u8>)>) -> Self {
+        let mut headers = Headers::default();
+        for (name, value) in fields {
+            headers.append(&name, value);
+        }
+        headers
+    }
+
     /// Adds a value, keeping any earlier one of the same name.
     pub fn append(&mut self, name: &str, value: impl Into<Vec<u8>>) {
         self.0.push((name.to_ascii_lowercase(), value.into()));
