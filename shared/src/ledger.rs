@@ -2,11 +2,11 @@
 //! change, a replaced source) is a compare-and-swap of that one record. Two concurrent refunds can
 //! therefore never together exceed what was captured, on one machine or many.
 
-mod fields;
 mod record;
+mod stored_json;
 
-pub use fields::RefundFields;
 pub use record::{IdempotencyEntry, RECORD_VERSION, RefundEntry, SourceRecord};
+pub use stored_json::StoredJson;
 
 use crate::error::{AppError, AppResult};
 use crate::outbox;
@@ -42,7 +42,7 @@ pub struct NewRefund {
     /// Whether the amount stays taken (`false` for a refund recorded as already failed).
     pub holds_funds: bool,
     /// The API's own fields, enough to render the refund again later.
-    pub data: RefundFields,
+    pub data: StoredJson,
 }
 
 /// A client's retry key and the fingerprint of what it asked the first time. Keys are stored

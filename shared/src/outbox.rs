@@ -85,7 +85,13 @@ mod tests {
     use rust_decimal::Decimal;
 
     fn record() -> SourceRecord {
-        SourceRecord::new("invoice", "7", "GBP", Decimal::from(100), json!({}))
+        SourceRecord::new(
+            "invoice",
+            "7",
+            "GBP",
+            Decimal::from(100),
+            crate::ledger::StoredJson::of(&json!({})),
+        )
     }
 
     #[test]

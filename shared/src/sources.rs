@@ -9,9 +9,9 @@ pub mod payment;
 pub mod purchase;
 
 use crate::currency::Currency;
-use crate::error::{AppError, AppResult, Errors};
+use crate::error::{AppResult, Errors};
 use crate::json::Obj;
-use crate::ledger::{RefundIds, SourceRecord};
+use crate::ledger::{RefundIds, SourceRecord, StoredJson};
 use crate::money::{self, AmountSyntax};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
@@ -24,7 +24,7 @@ pub struct Loaded {
     pub captured: Decimal,
     pub parts: BTreeMap<String, Decimal>,
     /// The normalized body, stored as the record's `data`.
-    pub data: Value,
+    pub data: StoredJson,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,8 +91,7 @@ pub fn integer_id(id: &str, max: i64) -> Option<String> {
 
 /// The typed facts of a stored source, for the API that reads them.
 pub fn facts<T: DeserializeOwned>(record: &SourceRecord) -> AppResult<T> {
-    serde_json::from_value(record.data.clone())
-        .map_err(|e| AppError::Store(format!("unreadable {} {}: {e}", record.kind, record.id)))
+    record.data.read(&format!("{} {}", record.kind, record.id))
 }
 
 /// A non-negative amount in the source's currency: a JSON number or a decimal string.

@@ -156,7 +156,13 @@ mod tests {
                 Box::pin(async move { Ok(status) })
             }),
         });
-        let mut record = SourceRecord::new("invoice", "7", "GBP", Decimal::from(100), serde_json::json!({}));
+        let mut record = SourceRecord::new(
+            "invoice",
+            "7",
+            "GBP",
+            Decimal::from(100),
+            crate::ledger::StoredJson::of(&serde_json::json!({})),
+        );
         for n in 1..=3 {
             let fields = serde_json::Map::from_iter([("n".into(), serde_json::json!(n))]);
             outbox::raise(&mut record, outbox::REFUND_CREATED, fields, 1);

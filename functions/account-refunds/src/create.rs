@@ -5,7 +5,7 @@ use crate::model::{Method, StoredRefund};
 use crate::read::{refund_id, render};
 use crate::request::{self, RefundCreate};
 use refund_shared::http::{Request, Response};
-use refund_shared::ledger::{NewRefund, RefundFields, SourceRecord};
+use refund_shared::ledger::{NewRefund, SourceRecord, StoredJson};
 use refund_shared::sources::{
     self,
     account::{Account, payment_part},
@@ -107,7 +107,7 @@ fn decide(asked: &RefundCreate, record: &SourceRecord, seq: u64) -> AppResult<Ne
             .unwrap_or_default(),
         status: "Success".into(),
         holds_funds: true,
-        data: RefundFields::of(&stored),
+        data: StoredJson::of(&stored),
     })
 }
 

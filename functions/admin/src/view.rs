@@ -1,7 +1,7 @@
 //! How the admin API shows a source: its data plus what has been refunded.
 
 use refund_shared::Decimal;
-use refund_shared::ledger::SourceRecord;
+use refund_shared::ledger::{SourceRecord, StoredJson};
 use refund_shared::money;
 use serde::Serialize;
 use serde_json::Value;
@@ -22,7 +22,7 @@ pub struct SourceView<'a> {
     parts: BTreeMap<&'a str, PartView>,
     refund_ids: Vec<&'a str>,
     refunds: Vec<RefundView<'a>>,
-    source: &'a Value,
+    source: &'a StoredJson,
     /// State the APIs keep with the source (attempt history, customer balance).
     state: &'a BTreeMap<String, Value>,
 }

@@ -5,7 +5,7 @@ use crate::request::{self, RefundRequest};
 use crate::view::{RefundView, StoredFields};
 use refund_shared::currency::Currency;
 use refund_shared::http::{Request, Response};
-use refund_shared::ledger::{NewRefund, RefundFields, RefundIds, SourceRecord};
+use refund_shared::ledger::{NewRefund, RefundIds, SourceRecord, StoredJson};
 use refund_shared::sources::{self, invoice::Invoice};
 use refund_shared::store::Store;
 use refund_shared::webhook;
@@ -85,6 +85,6 @@ fn decide(asked: &RefundRequest, record: &SourceRecord, seq: u64) -> AppResult<N
         parts: Default::default(),
         status: INITIAL_STATUS.into(),
         holds_funds: true,
-        data: RefundFields::of(&fields),
+        data: StoredJson::of(&fields),
     })
 }

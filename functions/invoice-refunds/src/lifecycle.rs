@@ -8,7 +8,7 @@ use crate::read::view;
 use crate::view::StoredFields;
 use refund_shared::http::{Request, Response};
 use refund_shared::json::{self, Obj};
-use refund_shared::ledger::{RefundFields, RefundIds};
+use refund_shared::ledger::{RefundIds, StoredJson};
 use refund_shared::sources::integer_id;
 use refund_shared::store::Store;
 use refund_shared::webhook;
@@ -89,7 +89,7 @@ pub async fn set_status<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppR
             if error_info.is_some() {
                 fields.error_info = error_info.clone();
             }
-            entry.data = RefundFields::of(&fields);
+            entry.data = StoredJson::of(&fields);
             entry.status = status.clone();
             entry.holds_funds = holds_funds(&status);
             Ok(())

@@ -5,7 +5,7 @@ use crate::types::{PENDING, PENDING_APPROVAL, RefundType, SETTLED};
 use crate::{KIND, events, render};
 use refund_shared::currency::Currency;
 use refund_shared::http::{Request, Response};
-use refund_shared::ledger::{NewRefund, RefundFields, SourceRecord, Write};
+use refund_shared::ledger::{NewRefund, SourceRecord, StoredJson, Write};
 use refund_shared::store::Store;
 use refund_shared::webhook;
 use refund_shared::{AppError, AppResult, Ctx, Decimal, Errors, idempotency, money};
@@ -135,7 +135,7 @@ fn decide(asked: &CreateRefund, record: &SourceRecord) -> AppResult<NewRefund> {
             .unwrap_or_default(),
         status: status.into(),
         holds_funds: true,
-        data: RefundFields::of(&fields),
+        data: StoredJson::of(&fields),
     })
 }
 

@@ -6,7 +6,7 @@ use crate::request::{self, RefundRequest};
 use crate::view::{AllocationSnapshot, StoredRefund};
 use refund_shared::currency::Currency;
 use refund_shared::http::{Request, Response};
-use refund_shared::ledger::{NewRefund, RefundFields, RefundIds, SourceRecord};
+use refund_shared::ledger::{NewRefund, RefundIds, SourceRecord, StoredJson};
 use refund_shared::sources::{
     self,
     payment::{Payment, invoice_part},
@@ -117,6 +117,6 @@ fn decide(asked: &RefundRequest, record: &SourceRecord, seq: u64) -> AppResult<N
             .collect(),
         status: "Pending".into(),
         holds_funds: true,
-        data: RefundFields::of(&stored),
+        data: StoredJson::of(&stored),
     })
 }

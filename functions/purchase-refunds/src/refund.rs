@@ -5,7 +5,7 @@ use crate::request::{self, RefundRequest};
 use crate::{KIND, attempts, view};
 use refund_shared::http::{Request, Response};
 use refund_shared::ledger::RefundEntry;
-use refund_shared::ledger::{NewRefund, RefundFields, SourceRecord, Write};
+use refund_shared::ledger::{NewRefund, SourceRecord, StoredJson, Write};
 use refund_shared::outbox;
 use refund_shared::store::Store;
 use refund_shared::webhook;
@@ -116,7 +116,7 @@ fn decide(asked: &RefundRequest, record: &SourceRecord) -> AppResult<NewRefund> 
         parts: Default::default(),
         status: if is_async { PENDING } else { SUCCESS }.into(),
         holds_funds: true,
-        data: RefundFields::none(),
+        data: StoredJson::none(),
     })
 }
 

@@ -1,6 +1,6 @@
 //! The stored record of one refundable source and the refunds taken against it.
 
-use super::{Idempotency, NewRefund, RefundFields};
+use super::{Idempotency, NewRefund, StoredJson};
 use crate::error::{AppError, AppResult};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -22,7 +22,7 @@ pub struct SourceRecord {
     #[serde(default)]
     pub parts: BTreeMap<String, Decimal>,
     /// The source as loaded by the admin component: the facts each API reads (customer...).
-    pub data: Value,
+    pub data: StoredJson,
     #[serde(default)]
     pub refunds: Vec<RefundEntry>,
     /// The last refund sequence number given out for this source.
@@ -48,13 +48,13 @@ pub struct RefundEntry {
     pub created: i64,
     pub updated: i64,
     /// The API's own fields, read only by the request that shows or changes this refund.
-    pub data: RefundFields,
+    pub data: StoredJson,
 }
 
 impl RefundEntry {
     /// The API's own fields of this refund, as its type.
     pub fn fields<T: serde::de::DeserializeOwned>(&self) -> AppResult<T> {
-        self.data.read(&self.id)
+        self.data.read(&format!("refund {}", self.id))
     }
 }
 
@@ -65,7 +65,7 @@ pub struct IdempotencyEntry {
 }
 
 impl SourceRecord {
-    pub fn new(kind: &str, id: &str, currency: &str, captured: Decimal, data: Value) -> Self {
+    pub fn new(kind: &str, id: &str, currency: &str, captured: Decimal, data: StoredJson) -> Self {
         SourceRecord {
             v: RECORD_VERSION,
             kind: kind.to_string(),

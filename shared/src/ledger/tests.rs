@@ -6,7 +6,13 @@ use proptest::prelude::*;
 use serde_json::json;
 
 fn seed(store: &MemoryStore, captured: i64) {
-    let mut record = SourceRecord::new("invoice", "1", "USD", Decimal::from(captured), json!({}));
+    let mut record = SourceRecord::new(
+        "invoice",
+        "1",
+        "USD",
+        Decimal::from(captured),
+        StoredJson::of(&json!({})),
+    );
     record.parts.insert("row:1".into(), Decimal::from(captured / 2));
     block_on(store.set(&source_key("invoice", "1"), &record.encode())).unwrap();
 }
@@ -23,7 +29,7 @@ fn unit_refund(amount: i64) -> impl FnMut(&SourceRecord, u64) -> AppResult<NewRe
             parts: BTreeMap::new(),
             status: "CREATED".into(),
             holds_funds: true,
-            data: RefundFields::none(),
+            data: StoredJson::none(),
         })
     }
 }
@@ -102,7 +108,7 @@ fn parts_are_limited_on_their_own() {
                 parts: BTreeMap::from([("row:1".to_string(), Decimal::from(amount))]),
                 status: "CREATED".into(),
                 holds_funds: true,
-                data: RefundFields::none(),
+                data: StoredJson::none(),
             })
         }
     };

@@ -3,6 +3,7 @@
 use super::{Loaded, amount_value, currency};
 use crate::error::{AppResult, Errors};
 use crate::json::{Obj, as_str};
+use crate::ledger::StoredJson;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -105,6 +106,6 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
         currency,
         captured: parts.values().sum(),
         parts,
-        data: serde_json::to_value(account).expect("serializes"),
+        data: StoredJson::of(&account),
     })
 }

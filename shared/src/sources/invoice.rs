@@ -3,6 +3,7 @@
 use super::{Loaded, amount, currency, one_of};
 use crate::error::{AppResult, Errors};
 use crate::json::Obj;
+use crate::ledger::StoredJson;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -65,6 +66,6 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
         currency,
         captured: amount_paid,
         parts: BTreeMap::new(),
-        data: serde_json::to_value(invoice).expect("serializes"),
+        data: StoredJson::of(&invoice),
     })
 }

@@ -3,6 +3,7 @@
 use super::{Loaded, amount, amount_value, currency};
 use crate::error::{AppResult, Errors};
 use crate::json::{Obj, as_int};
+use crate::ledger::StoredJson;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -96,6 +97,6 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
         currency,
         captured,
         parts,
-        data: serde_json::to_value(order).expect("serializes"),
+        data: StoredJson::of(&order),
     })
 }

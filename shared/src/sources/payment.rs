@@ -3,6 +3,7 @@
 use super::{Loaded, amount, amount_value, currency};
 use crate::error::{AppResult, Errors};
 use crate::json::{Obj, as_int};
+use crate::ledger::StoredJson;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -107,6 +108,6 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
         currency,
         captured: total,
         parts,
-        data: serde_json::to_value(payment).expect("serializes"),
+        data: StoredJson::of(&payment),
     })
 }

@@ -3,6 +3,7 @@
 use super::{Loaded, currency, one_of};
 use crate::error::{AppResult, Errors};
 use crate::json::Obj;
+use crate::ledger::StoredJson;
 use crate::money;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -104,6 +105,6 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
         currency,
         captured: money::from_minor(total, currency),
         parts: BTreeMap::new(),
-        data: serde_json::to_value(purchase).expect("serializes"),
+        data: StoredJson::of(&purchase),
     })
 }

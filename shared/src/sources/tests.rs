@@ -1,4 +1,5 @@
 use super::*;
+use crate::error::AppError;
 use serde_json::json;
 
 fn codes(result: AppResult<Loaded>) -> Vec<(String, &'static str)> {

@@ -1,12 +1,14 @@
-//! An API's own fields of a refund (customer, method, description...), kept in the record as the
-//! JSON text they were stored as.
+//! JSON kept in a record as the text it was stored as: a refund's API-specific fields
+//! (customer, method, description...) and a source's facts (what the admin loaded).
 //!
 //! A source's record holds every refund taken against it, and every request decodes the whole
 //! record; most of its bytes are these fields. Kept as raw text, decoding the record only checks
 //! them, and re-encoding copies them: a POST parses none of the older refunds' fields and a GET
-//! parses only the refund it shows. Members that are `null` are not stored, which keeps records
-//! small: so a stored type's fields that can be `null` are `Option`s (a missing member reads back
-//! as `None`, where a plain `serde_json::Value` field would be refused as missing).
+//! parses only the refund it shows. Each is read as its API's type with the same reader as the
+//! record, so a .wasm holds no second deserializer (`serde_json::Value`'s). Members that are
+//! `null` are not stored, which keeps records small: so a stored type's fields that can be
+//! `null` are `Option`s (a missing member reads back as `None`, where a plain
+//! `serde_json::Value` field would be refused as missing).
 
 use crate::error::{AppError, AppResult};
 use serde::de::DeserializeOwned;
@@ -16,32 +18,37 @@ use serde_json::value::RawValue;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct RefundFields(Box<RawValue>);
+pub struct StoredJson(Box<RawValue>);
 
-impl RefundFields {
+impl StoredJson {
     /// No fields of the API's own.
     pub fn none() -> Self {
-        RefundFields(RawValue::NULL.to_owned())
+        StoredJson(RawValue::NULL.to_owned())
     }
 
-    /// The fields as stored: `fields` as JSON, without its `null` members.
+    /// `fields` as JSON, without its `null` members.
     pub fn of<T: Serialize>(fields: &T) -> Self {
-        let mut value = serde_json::to_value(fields).expect("refund fields always serialize");
-        drop_nulls(&mut value);
-        let text = serde_json::to_string(&value).expect("a JSON value always serializes");
-        RefundFields(RawValue::from_string(text).expect("serde_json wrote valid JSON"))
+        Self::of_value(serde_json::to_value(fields).expect("stored fields always serialize"))
     }
 
-    /// The fields read back as the API's type; an error names the refund they belong to.
-    pub fn read<T: DeserializeOwned>(&self, refund_id: &str) -> AppResult<T> {
+    // Not generic, so each .wasm has one copy however many types it stores.
+    fn of_value(mut value: Value) -> Self {
+        drop_nulls(&mut value);
+        // Written as text directly: `RawValue::from_string` would parse it again to check it.
+        StoredJson(serde_json::value::to_raw_value(&value).expect("a JSON value always serializes"))
+    }
+
+    /// The text read back as the API's type; an error names `what` it belongs to
+    /// (`refund r1`, `payment 42`).
+    pub fn read<T: DeserializeOwned>(&self, what: &str) -> AppResult<T> {
         // from_slice, not from_str: the record is read with the same reader, so one copy of
         // the parser serves both in each .wasm.
         serde_json::from_slice(self.0.get().as_bytes())
-            .map_err(|e| AppError::Store(format!("refund {refund_id} is unreadable: {e}")))
+            .map_err(|e| AppError::Store(format!("{what} is unreadable: {e}")))
     }
 }
 
-impl PartialEq for RefundFields {
+impl PartialEq for StoredJson {
     fn eq(&self, other: &Self) -> bool {
         self.0.get() == other.0.get()
     }
@@ -89,21 +96,21 @@ mod tests {
                 name: None,
             },
         };
-        let fields = RefundFields::of(&stored);
+        let fields = StoredJson::of(&stored);
         assert_eq!(fields.0.get(), r#"{"customer":7,"method":{"id":"pm"}}"#);
-        assert_eq!(fields.read::<Stored>("r1").unwrap(), stored);
+        assert_eq!(fields.read::<Stored>("refund r1").unwrap(), stored);
     }
 
     #[test]
     fn array_elements_and_other_values_stay() {
-        let fields = RefundFields::of(&json!({"a": [null, {"b": null, "c": 0}], "d": false}));
+        let fields = StoredJson::of(&json!({"a": [null, {"b": null, "c": 0}], "d": false}));
         assert_eq!(fields.0.get(), r#"{"a":[null,{"c":0}],"d":false}"#);
     }
 
     #[test]
     fn unreadable_fields_name_the_refund() {
-        let err = RefundFields::of(&json!({"customer": "x"}))
-            .read::<Stored>("r9")
+        let err = StoredJson::of(&json!({"customer": "x"}))
+            .read::<Stored>("refund r9")
             .unwrap_err();
         assert!(
             matches!(&err, AppError::Store(m) if m.contains("refund r9")),
@@ -113,9 +120,9 @@ mod tests {
 
     #[test]
     fn survive_a_record_round_trip_byte_for_byte() {
-        let fields = RefundFields::of(&json!({"amount": 1.10, "n": 12345678901234567890u64}));
+        let fields = StoredJson::of(&json!({"amount": 1.10, "n": 12345678901234567890u64}));
         let text = serde_json::to_string(&fields).unwrap();
-        let back: RefundFields = serde_json::from_str(&text).unwrap();
+        let back: StoredJson = serde_json::from_str(&text).unwrap();
         assert_eq!(back, fields);
         assert_eq!(back.0.get(), r#"{"amount":1.1,"n":12345678901234567890}"#);
     }
