@@ -62,22 +62,38 @@ async fn posts_and_gets_stay_within_their_store_budgets() {
     }
 }
 
-/// Today's ceiling for a component's .wasm (release, after scripts/build's wasm-opt pass), so
-/// growth is caught. The product's target is 400 KiB; the refund components are 400.5 to 528 KiB
-/// now, each carrying its OpenAPI document (~9 KB compacted) and a webhook client (spin-sdk
-/// alone is 138 KiB; see BENCHMARKS.md for where the rest goes).
-const WASM_CEILING_BYTES: u64 = 535 * 1024;
+/// The product's size budget for a component's .wasm (release, after scripts/build's wasm-opt
+/// pass).
+const WASM_BUDGET_BYTES: u64 = 400 * 1024;
+
+/// Components not yet within the budget, each held to a ceiling just above its size today so
+/// growth is caught (sizes and where the bytes go: BENCHMARKS.md). Every other component,
+/// floors included, is held to the budget itself.
+const OVER_BUDGET_CEILINGS: &[(&str, u64)] = &[
+    ("admin", 404 * 1024),
+    ("invoice-refunds", 405 * 1024),
+    ("account-refunds", 452 * 1024),
+    ("payment-refunds", 502 * 1024),
+];
 
 #[test]
-fn every_component_stays_under_the_size_ceiling() {
+fn every_component_stays_within_its_size_ceiling() {
     let host = TestHost::new();
     let app = host.app();
-    for id in app.manifest().components.keys() {
-        let (bytes, _) = app.component_stats(id).unwrap();
+    let ids: Vec<&String> = app.manifest().components.keys().collect();
+    for (id, _) in OVER_BUDGET_CEILINGS {
         assert!(
-            bytes <= WASM_CEILING_BYTES,
-            "{id}.wasm is {bytes} bytes, over {WASM_CEILING_BYTES}"
+            ids.iter().any(|known| known == id),
+            "{id} is not a component of spin.toml"
         );
+    }
+    for id in ids {
+        let ceiling = OVER_BUDGET_CEILINGS
+            .iter()
+            .find(|(over, _)| over == id)
+            .map_or(WASM_BUDGET_BYTES, |(_, ceiling)| *ceiling);
+        let (bytes, _) = app.component_stats(id).unwrap();
+        assert!(bytes <= ceiling, "{id}.wasm is {bytes} bytes, over {ceiling}");
     }
 }
 
