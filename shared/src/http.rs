@@ -145,14 +145,20 @@ impl Request {
     /// `scheme://host` of the request as the client addressed it (Spin passes the full URL).
     pub fn origin(&self) -> String {
         if let Some(full) = self.header("spin-full-url")
-            && let Some(scheme_end) = full.find("://")
+            && let Some((scheme, rest)) = split_scheme(full)
         {
-            let rest = &full[scheme_end + 3..];
             let host_end = rest.find('/').unwrap_or(rest.len());
-            return format!("{}{}", &full[..scheme_end + 3], &rest[..host_end]);
+            return format!("{scheme}://{}", &rest[..host_end]);
         }
         format!("http://{}", self.header("host").unwrap_or("localhost"))
     }
+}
+
+/// A URL's scheme and what follows its `://`. Searched byte by byte: `str::find("://")` is
+/// std's two-way substring searcher, ~3 KB of every .wasm for this one search.
+pub fn split_scheme(url: &str) -> Option<(&str, &str)> {
+    let at = url.as_bytes().windows(3).position(|w| w == b"://")?;
+    Some((&url[..at], &url[at + 3..]))
 }
 
 /// Serves an API's OpenAPI document: public (no token), GET only.

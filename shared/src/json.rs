@@ -50,8 +50,9 @@ fn parse_with(body: &[u8], field: &str, fold_case: bool) -> AppResult<Value> {
 fn describe(e: &serde_json::Error) -> String {
     // serde_json appends " at line X column Y" itself; keep only the cause.
     let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    match text.strip_suffix(&position) {
+        Some(cause) => cause.to_string(),
         None => text,
     }
 }

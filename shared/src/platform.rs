@@ -146,9 +146,8 @@ async fn webhook() -> Option<Webhook> {
 /// scheme, authority and path: `http::Uri`'s parser measured +5.5 KB per component, and the
 /// host checks each part anyway (`set_*` refuse what is not valid).
 async fn post(url: String, headers: Vec<(String, String)>, body: Vec<u8>) -> Result<u16, String> {
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| format!("webhook_url `{url}` has no scheme"))?;
+    let (scheme, rest) =
+        crate::http::split_scheme(&url).ok_or_else(|| format!("webhook_url `{url}` has no scheme"))?;
     let (authority, path) = rest.find('/').map_or((rest, "/"), |i| rest.split_at(i));
     let scheme = match scheme.to_ascii_lowercase().as_str() {
         "http" => wasi::Scheme::Http,
