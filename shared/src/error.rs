@@ -104,11 +104,12 @@ impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AppError::Validation(errors) => {
-                let parts: Vec<String> = errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.path, e.message))
-                    .collect();
-                write!(f, "The request is invalid: {}", parts.join("; "))
+                f.write_str("The request is invalid: ")?;
+                for (i, e) in errors.iter().enumerate() {
+                    let separator = if i == 0 { "" } else { "; " };
+                    write!(f, "{separator}{}: {}", e.path, e.message)?;
+                }
+                Ok(())
             }
             AppError::Refused { message, .. } => f.write_str(message),
             AppError::NotFound(what) => write!(f, "{what} not found"),
@@ -135,6 +136,19 @@ pub struct Errors(pub Vec<FieldError>);
 impl Errors {
     pub fn push(&mut self, path: impl Into<String>, code: &'static str, message: impl Into<String>) {
         self.0.push(FieldError::new(path, code, message));
+    }
+
+    /// Reports a value that is not one of `allowed` (`invalid_enum`), listing what is.
+    pub fn not_one_of(&mut self, path: impl Into<String>, name: &str, allowed: &[&str]) {
+        // A loop, not `join`: each `join` is its own copy of std's generic code in the .wasm.
+        let mut message = format!("{name} must be one of ");
+        for (i, choice) in allowed.iter().enumerate() {
+            if i > 0 {
+                message.push_str(", ");
+            }
+            message.push_str(choice);
+        }
+        self.push(path, "invalid_enum", message);
     }
 
     pub fn is_empty(&self) -> bool {

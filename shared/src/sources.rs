@@ -132,11 +132,7 @@ fn one_of(obj: &Obj, name: &str, allowed: &[&str], required: bool, errors: &mut 
     if allowed.contains(&value.as_str()) {
         Some(value)
     } else {
-        errors.push(
-            obj.path(name),
-            "invalid_enum",
-            format!("{name} must be one of {}", allowed.join(", ")),
-        );
+        errors.not_one_of(obj.path(name), name, allowed);
         None
     }
 }

@@ -100,11 +100,7 @@ pub fn parse(body: &[u8]) -> AppResult<RefundCreate> {
         .and_then(|t| {
             let ok = METHOD_TYPES.contains(&t.as_str());
             if !ok {
-                errors.push(
-                    "paymentMethod.@type",
-                    "invalid_enum",
-                    format!("paymentMethod.@type must be one of {}", METHOD_TYPES.join(", ")),
-                );
+                errors.not_one_of("paymentMethod.@type", "paymentMethod.@type", METHOD_TYPES);
             }
             ok.then_some(t)
         });
@@ -113,13 +109,10 @@ pub fn parse(body: &[u8]) -> AppResult<RefundCreate> {
         && let Some(rt) = &method_referred_type
         && !CARD_REFERRED_TYPES.contains(&rt.as_str())
     {
-        errors.push(
+        errors.not_one_of(
             "paymentMethod.@referredType",
-            "invalid_enum",
-            format!(
-                "paymentMethod.@referredType must be one of {}",
-                CARD_REFERRED_TYPES.join(", ")
-            ),
+            "paymentMethod.@referredType",
+            CARD_REFERRED_TYPES,
         );
     }
     let method_name = method.and_then(|m| m.opt_str("name", TEXT, &mut errors));

@@ -60,11 +60,7 @@ pub async fn set_status<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppR
     if let Some(s) = &status
         && !STATUSES.contains(&s.as_str())
     {
-        errors.push(
-            "thirdPartyRefundStatus",
-            "invalid_enum",
-            format!("thirdPartyRefundStatus must be one of {}", STATUSES.join(", ")),
-        );
+        errors.not_one_of("thirdPartyRefundStatus", "thirdPartyRefundStatus", STATUSES);
     }
     let Some(status) = status else {
         return Err(errors.fail());

@@ -57,10 +57,6 @@ fn enum_field(
     if allowed.contains(&value.as_str()) {
         return Some(value);
     }
-    errors.push(
-        name,
-        "invalid_enum",
-        format!("{name} must be one of {}", allowed.join(", ")),
-    );
+    errors.not_one_of(name, name, allowed);
     None
 }

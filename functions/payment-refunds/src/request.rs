@@ -179,11 +179,8 @@ fn method_value(value: &Value, path: &str, text: bool, errors: &mut Errors) -> O
                 .enumerate()
                 .map(|(i, n)| format!("{i} ({n})"))
                 .collect();
-            errors.push(
-                path,
-                "invalid_enum",
-                format!("method must be one of {}", names.join(", ")),
-            );
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            errors.not_one_of(path, "method", &names);
             None
         }
     }
