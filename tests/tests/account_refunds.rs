@@ -262,6 +262,53 @@ async fn each_required_field_and_enum() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn every_optional_member_is_stored_and_read_back() {
+    let host = host_with_account().await;
+    let mut body = seed_request();
+    body["amount"] = json!({"value": 8.5, "unit": "USD"});
+    body["taxAmount"] = json!({"value": 1.5, "unit": "USD"});
+    body["payment"] = json!({"id": "pay-1"});
+    body["channel"] = json!({"id": "web", "name": "Web shop"});
+    body["requestor"] = json!({"id": "u1", "name": "Ada", "role": "agent", "@referredType": "Individual"});
+    body["authorizationCode"] = json!("auth-7");
+    body["correlatorId"] = json!("corr-7");
+    body["name"] = json!("fee refund");
+    let created = post(&host, &body).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let created = created.json();
+    let id = created["id"].as_str().unwrap();
+    let read = host.request("GET", &format!("/refund/{id}"), &[READ], "").await;
+    assert_eq!(read.status, 200, "{}", read.text());
+    let read = read.json();
+    assert_eq!(read, created, "a GET shows the refund as its POST did");
+    assert_eq!(read["amount"], json!({"unit": "USD", "value": 8.5}));
+    assert_eq!(read["taxAmount"], json!({"unit": "USD", "value": 1.5}));
+    assert_eq!(read["totalAmount"], json!({"unit": "USD", "value": 10}));
+    assert_eq!(read["payment"]["id"], "pay-1");
+    assert_eq!(
+        (read["channel"]["id"].clone(), read["channel"]["name"].clone()),
+        (json!("web"), json!("Web shop"))
+    );
+    assert_eq!(
+        read["requestor"],
+        json!({"id": "u1", "href": null, "name": "Ada", "role": "agent", "@baseType": null,
+            "@schemaLocation": null, "@type": null, "@referredType": "Individual"})
+    );
+    assert_eq!(read["account"]["name"], "Grace Wang");
+    assert_eq!(read["paymentMethod"]["id"], "0.0.0.1+-payinfo-dd+249648");
+    assert_eq!(read["paymentMethod"]["@type"], "PaymentMethodRef");
+    assert_eq!(read["paymentMethod"]["name"], "Grace Wang's Direct Debit Account");
+    for (member, value) in [
+        ("authorizationCode", "auth-7"),
+        ("correlatorId", "corr-7"),
+        ("name", "fee refund"),
+        ("description", "Refunding service fee."),
+    ] {
+        assert_eq!(read[member], value, "{member}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn money_must_add_up() {
     let host = host_with_account().await;
     let mut body = seed_request();

@@ -1,23 +1,24 @@
-//! The TMF types this API stores with a refund and renders back.
+//! The TMF types this API stores with a refund. They are written only: `read::render` reads
+//! the stored JSON back member by member.
 
 use refund_shared::Decimal;
-use refund_shared::money::as_number;
-use serde::{Deserialize, Serialize};
+use refund_shared::money;
+use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Money {
     pub unit: String,
-    #[serde(with = "as_number")]
+    #[serde(serialize_with = "money::serialize")]
     pub value: Decimal,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ChannelRef {
     pub id: String,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct RelatedParty {
     pub id: String,
     pub name: String,
@@ -28,7 +29,7 @@ pub struct RelatedParty {
 
 /// The payment method the refund goes to, after the account's assigned one replaced a
 /// different card reference.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Method {
     pub id: String,
     #[serde(rename = "@type")]
@@ -41,7 +42,7 @@ pub struct Method {
 }
 
 /// Everything stored with a refund to render it again.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredRefund {
     pub account_name: String,
