@@ -65,6 +65,7 @@ async fn the_json_sample_is_accepted_and_answered_in_json() {
     assert_eq!(body["reference"], "sample string 1");
     assert_eq!(body["referenceDate"], "2024-05-03T13:00:38.8499088+00:00");
     assert_eq!(body["netsuiteId"], "sample string 4");
+    assert_eq!(body["description"], "Refund of payment 2 (PAY-2)");
     let allocations = body["invoiceAllocations"].as_array().unwrap();
     assert_eq!(allocations.len(), 2, "repeated invoice ids are summed");
     assert_eq!(allocations[0]["amount"], json!(1.5));

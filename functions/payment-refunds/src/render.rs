@@ -2,7 +2,7 @@
 //! `text/xml`), and errors in the platform's style:
 //! `{"Message": "The request is invalid.", "ModelState": {"refund.amount": ["..."]}}`.
 
-use crate::view::{StoredRefund, activity};
+use crate::view::activity;
 use crate::xml;
 use refund_shared::http::{Request, Response};
 use refund_shared::ledger::RefundEntry;
@@ -48,7 +48,7 @@ pub fn uri(req: &Request, id: &str) -> String {
 }
 
 fn body_of(req: &Request, entry: &RefundEntry) -> AppResult<Value> {
-    let stored: StoredRefund = entry.fields()?;
+    let stored: Value = entry.fields()?;
     Ok(activity(entry, &stored, &uri(req, &entry.id)))
 }
 

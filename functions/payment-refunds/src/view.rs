@@ -1,26 +1,30 @@
 //! What is stored with each refund, and the payment-activity body of seed 002 made from it.
+//!
+//! The stored types are written only: `activity` reads the stored JSON back member by member
+//! (amounts were written as exact JSON numbers and go out as stored), which spares this .wasm
+//! the typed deserialization of both types.
 
 use refund_shared::ledger::RefundEntry;
-use refund_shared::money::{self, as_number};
+use refund_shared::money;
 use refund_shared::{Decimal, clock};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Value, json};
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AllocationSnapshot {
     pub invoice_id: i64,
     pub invoice_number: Option<i64>,
-    #[serde(with = "as_number")]
+    #[serde(serialize_with = "money::serialize")]
     pub amount: Decimal,
     /// The invoice's outstanding balance once this refund re-opened it.
-    #[serde(with = "as_number")]
+    #[serde(serialize_with = "money::serialize")]
     pub outstanding_balance: Decimal,
-    #[serde(with = "as_number")]
+    #[serde(serialize_with = "money::serialize")]
     pub invoice_total: Decimal,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredRefund {
     pub original_payment_id: i64,
@@ -32,27 +36,30 @@ pub struct StoredRefund {
     pub method: Option<i64>,
     pub netsuite_id: Option<String>,
     pub allocations: Vec<AllocationSnapshot>,
-    #[serde(with = "as_number")]
+    #[serde(serialize_with = "money::serialize")]
     pub unallocated_amount: Decimal,
     /// What the original payment still had after this refund.
-    #[serde(with = "as_number")]
+    #[serde(serialize_with = "money::serialize")]
     pub refundable_after: Decimal,
 }
 
-/// The payment-activity body. Fields the service has no data for are present, empty.
-pub fn activity(entry: &RefundEntry, stored: &StoredRefund, uri: &str) -> Value {
+/// The payment-activity body of a refund and its stored fields (a `StoredRefund`). Fields the
+/// service has no data for are present, empty.
+pub fn activity(entry: &RefundEntry, stored: &Value, uri: &str) -> Value {
     let id: i64 = entry.id.parse().unwrap_or_default();
     let when = clock::rfc3339(entry.created);
-    let allocations: Vec<Value> = stored
-        .allocations
+    let no_allocations = Vec::new();
+    let allocations: Vec<Value> = stored["allocations"]
+        .as_array()
+        .unwrap_or(&no_allocations)
         .iter()
         .map(|a| {
             json!({
-                "invoiceId": a.invoice_id,
-                "invoiceNumber": a.invoice_number,
-                "amount": money::json_number(a.amount),
-                "outstandingBalance": money::json_number(a.outstanding_balance),
-                "invoiceTotal": money::json_number(a.invoice_total),
+                "invoiceId": a["invoiceId"],
+                "invoiceNumber": a["invoiceNumber"],
+                "amount": a["amount"],
+                "outstandingBalance": a["outstandingBalance"],
+                "invoiceTotal": a["invoiceTotal"],
                 "surchargingFee": 0,
                 "poNumber": null,
                 "netsuiteId": null,
@@ -62,24 +69,25 @@ pub fn activity(entry: &RefundEntry, stored: &StoredRefund, uri: &str) -> Value 
             })
         })
         .collect();
-    let description = match &stored.payment_reference {
-        Some(r) => format!("Refund of payment {} ({r})", stored.original_payment_id),
-        None => format!("Refund of payment {}", stored.original_payment_id),
+    let payment = &stored["originalPaymentId"];
+    let description = match stored["paymentReference"].as_str() {
+        Some(r) => format!("Refund of payment {payment} ({r})"),
+        None => format!("Refund of payment {payment}"),
     };
     json!({
         "paymentActivityId": id,
-        "reference": stored.reference,
+        "reference": stored["reference"],
         "effectiveTimestamp": when,
-        "referenceDate": stored.reference_date,
+        "referenceDate": stored["referenceDate"],
         "description": description,
-        "customerId": stored.customer_id,
-        "originalPaymentActivityId": stored.original_payment_id,
+        "customerId": stored["customerId"],
+        "originalPaymentActivityId": payment,
         "amount": money::json_number(entry.amount),
-        "currency": stored.currency,
+        "currency": stored["currency"],
         "invoiceAllocations": allocations,
         "refunds": [],
-        "unallocatedAmount": money::json_number(stored.unallocated_amount),
-        "refundableAmount": money::json_number(stored.refundable_after),
+        "unallocatedAmount": stored["unallocatedAmount"],
+        "refundableAmount": stored["refundableAfter"],
         "gatewayFee": 0,
         "settlement": {
             "status": entry.status,
@@ -88,7 +96,7 @@ pub fn activity(entry: &RefundEntry, stored: &StoredRefund, uri: &str) -> Value 
             "nextCheckTimestamp": null,
             "message": null,
         },
-        "netsuiteId": stored.netsuite_id,
+        "netsuiteId": stored["netsuiteId"],
         "surchargingFee": 0,
         "sendToNetsuite": false,
         "quickBooksId": null,
