@@ -34,8 +34,9 @@ pub struct Method {
     pub id: String,
     #[serde(rename = "@type")]
     pub kind: String,
-    #[serde(rename = "@referredType")]
+    #[serde(rename = "@referredType", skip_serializing_if = "Option::is_none")]
     pub referred_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(rename = "isPreferred")]
     pub is_preferred: bool,
@@ -47,14 +48,23 @@ pub struct Method {
 pub struct StoredRefund {
     pub account_name: String,
     pub total_amount: Money,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Money>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<Money>,
     pub payment_method: Method,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<ChannelRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requestor: Option<RelatedParty>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub correlator_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }

@@ -12,8 +12,10 @@ pub struct StoredFields {
     pub invoice_id: i64,
     pub customer_id: i64,
     pub bill_run_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub payment_method: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_info: Option<String>,
 }
 

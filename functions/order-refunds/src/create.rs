@@ -17,9 +17,13 @@ use std::collections::BTreeMap;
 #[serde(rename_all = "camelCase")]
 pub struct StoredFields {
     pub refund_type: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_row_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     pub to_balance: bool,
     pub skip_events: bool,

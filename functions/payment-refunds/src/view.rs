@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 #[serde(rename_all = "camelCase")]
 pub struct AllocationSnapshot {
     pub invoice_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<i64>,
     #[serde(serialize_with = "money::serialize")]
     pub amount: Decimal,
@@ -30,10 +31,15 @@ pub struct StoredRefund {
     pub original_payment_id: i64,
     pub customer_id: i64,
     pub currency: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_reference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub netsuite_id: Option<String>,
     pub allocations: Vec<AllocationSnapshot>,
     #[serde(serialize_with = "money::serialize")]

@@ -17,9 +17,10 @@ pub struct SourceRecord {
     pub id: String,
     pub currency: String,
     /// What was paid and can be given back in all.
+    #[serde(deserialize_with = "crate::money::stored")]
     pub captured: Decimal,
     /// What was paid per refundable part (an invoice of a payment, an order row...).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::stored_parts")]
     pub parts: BTreeMap<String, Decimal>,
     /// The source as loaded by the admin component: the facts each API reads (customer...).
     pub data: StoredJson,
@@ -39,8 +40,13 @@ pub struct SourceRecord {
 pub struct RefundEntry {
     pub id: String,
     pub seq: u64,
+    #[serde(deserialize_with = "crate::money::stored")]
     pub amount: Decimal,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::money::stored_parts"
+    )]
     pub parts: BTreeMap<String, Decimal>,
     pub status: String,
     /// `false` once the refund failed, was cancelled or rejected: its amount is refundable again.

@@ -39,12 +39,14 @@ pub struct AssignedMethod {
     pub id: String,
     #[serde(rename = "@type")]
     pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccountPayment {
     pub id: String,
+    #[serde(deserialize_with = "crate::money::stored")]
     pub amount: Decimal,
 }
 

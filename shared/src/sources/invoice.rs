@@ -39,6 +39,7 @@ pub struct Invoice {
     pub customer_id: i64,
     pub bill_run_type: String,
     pub currency: String,
+    #[serde(deserialize_with = "crate::money::stored")]
     pub amount_paid: Decimal,
     pub payment_method: String,
 }

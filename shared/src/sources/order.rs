@@ -22,7 +22,9 @@ pub struct Order {
     pub customer_id: i64,
     pub currency: String,
     pub rows: Vec<OrderRow>,
+    #[serde(deserialize_with = "crate::money::stored")]
     pub shipping: Decimal,
+    #[serde(deserialize_with = "crate::money::stored")]
     pub invoice_fee: Decimal,
 }
 
@@ -30,6 +32,7 @@ pub struct Order {
 #[serde(rename_all = "camelCase")]
 pub struct OrderRow {
     pub row_id: i64,
+    #[serde(deserialize_with = "crate::money::stored")]
     pub amount: Decimal,
 }
 

@@ -20,7 +20,9 @@ pub fn invoice_part(invoice_id: i64) -> String {
 pub struct Payment {
     pub customer_id: i64,
     pub currency: String,
+    #[serde(deserialize_with = "crate::money::stored")]
     pub amount: Decimal,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     pub invoices: Vec<PaidInvoice>,
 }
@@ -29,10 +31,14 @@ pub struct Payment {
 #[serde(rename_all = "camelCase")]
 pub struct PaidInvoice {
     pub invoice_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<i64>,
     /// What this payment paid on the invoice.
+    #[serde(deserialize_with = "crate::money::stored")]
     pub amount: Decimal,
+    #[serde(deserialize_with = "crate::money::stored")]
     pub invoice_total: Decimal,
+    #[serde(deserialize_with = "crate::money::stored")]
     pub outstanding_balance: Decimal,
 }
 

@@ -47,15 +47,20 @@ pub struct Purchase {
     pub refund_availability: String,
     pub refund_mode: String,
     pub client: Client,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     pub is_test: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Client {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
 }
 
