@@ -142,6 +142,11 @@ impl Request {
             .map(|(_, v)| v)
     }
 
+    /// The path before `route`: the prefix the app is mounted under, for absolute URLs.
+    pub fn mount_prefix(&self, route: &str) -> &str {
+        find_ignore_case(&self.path, route).map_or("", |i| &self.path[..i])
+    }
+
     /// `scheme://host` of the request as the client addressed it (Spin passes the full URL).
     pub fn origin(&self) -> String {
         if let Some(full) = self.header("spin-full-url")
@@ -154,11 +159,23 @@ impl Request {
     }
 }
 
-/// A URL's scheme and what follows its `://`. Searched byte by byte: `str::find("://")` is
-/// std's two-way substring searcher, ~3 KB of every .wasm for this one search.
+/// A URL's scheme and what follows its `://`.
 pub fn split_scheme(url: &str) -> Option<(&str, &str)> {
-    let at = url.as_bytes().windows(3).position(|w| w == b"://")?;
+    let at = find_ignore_case(url, "://")?;
     Some((&url[..at], &url[at + 3..]))
+}
+
+/// Where `needle` first occurs in `haystack`, ignoring ASCII case. Byte by byte, on purpose:
+/// std's substring search (`str::find` with a `&str`) is ~1.6 KB of every .wasm that uses it,
+/// for the few short searches a request makes.
+pub fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Serves an API's OpenAPI document: public (no token), GET only.

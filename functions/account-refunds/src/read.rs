@@ -77,8 +77,7 @@ fn number_param(req: &Request, name: &str, default: usize, max: usize) -> AppRes
 
 /// The absolute URL of a refund: the request's own origin and the path prefix before `/refund`.
 fn href(req: &Request, id: &str) -> String {
-    let prefix = req.path.find("/refund").map_or("", |i| &req.path[..i]);
-    format!("{}{prefix}/refund/{id}", req.origin())
+    format!("{}{}/refund/{id}", req.origin(), req.mount_prefix("/refund"))
 }
 
 /// A `Refund` shaped like the seed's example: every documented member present, `null` when

@@ -28,8 +28,8 @@ pub fn to_value(body: &[u8]) -> AppResult<Value> {
             Some(rest) => {
                 let (index, field) = rest
                     .strip_prefix('[')
-                    .and_then(|r| r.split_once("]."))
-                    .and_then(|(i, f)| Some((i.parse::<usize>().ok()?, f)))
+                    .and_then(|r| r.split_once(']'))
+                    .and_then(|(i, f)| Some((i.parse::<usize>().ok()?, f.strip_prefix('.')?)))
                     .filter(|(i, f)| *i <= MAX_INDEX && !f.is_empty())
                     .ok_or_else(|| bad(format!("{key} is not a field name like {name}[0].Field")))?;
                 let list = root

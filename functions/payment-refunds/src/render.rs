@@ -4,7 +4,7 @@
 
 use crate::view::activity;
 use crate::xml;
-use refund_shared::http::{Request, Response};
+use refund_shared::http::{Request, Response, find_ignore_case};
 use refund_shared::ledger::RefundEntry;
 use refund_shared::{AppError, AppResult};
 use serde_json::{Map, Value, json};
@@ -17,9 +17,9 @@ pub enum Format {
 
 impl Format {
     pub fn of(req: &Request) -> Format {
-        let accept = req.header("accept").unwrap_or("").to_ascii_lowercase();
-        let wants_xml = accept.contains("application/xml") || accept.contains("text/xml");
-        if wants_xml && !accept.contains("json") {
+        let accept = req.header("accept").unwrap_or("");
+        let has = |media: &str| find_ignore_case(accept, media).is_some();
+        if (has("application/xml") || has("text/xml")) && !has("json") {
             Format::Xml
         } else {
             Format::Json
@@ -39,12 +39,11 @@ fn answer(format: Format, status: u16, root: &str, value: &Value) -> Response {
 }
 
 pub fn uri(req: &Request, id: &str) -> String {
-    let prefix = req
-        .path
-        .to_ascii_lowercase()
-        .find("/v1/refunds")
-        .map_or("", |i| &req.path[..i]);
-    format!("{}{prefix}/v1/Refunds/{id}", req.origin())
+    format!(
+        "{}{}/v1/Refunds/{id}",
+        req.origin(),
+        req.mount_prefix("/v1/refunds")
+    )
 }
 
 fn body_of(req: &Request, entry: &RefundEntry) -> AppResult<Value> {
