@@ -396,6 +396,29 @@ mod tests {
     }
 
     #[test]
+    fn stored_amounts_read_back_exactly_and_nothing_else() {
+        #[derive(serde::Deserialize)]
+        struct Stored {
+            #[serde(deserialize_with = "stored")]
+            amount: Decimal,
+            #[serde(deserialize_with = "stored_parts")]
+            parts: std::collections::BTreeMap<String, Decimal>,
+        }
+        let read: Stored = serde_json::from_str(r#"{"amount":"10.50","parts":{"row:1":"0.10"}}"#).unwrap();
+        assert_eq!(read.amount.to_string(), "10.50");
+        assert_eq!(read.parts["row:1"].to_string(), "0.10");
+        // What a record never holds is refused, not rounded or converted.
+        for bad in [
+            r#"{"amount":"1e2","parts":{}}"#,
+            r#"{"amount":10.5,"parts":{}}"#,
+            r#"{"amount":"0.00000000000000000000000000001","parts":{}}"#,
+            r#"{"amount":"1","parts":{"row:1":"x"}}"#,
+        ] {
+            assert!(serde_json::from_str::<Stored>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn amounts_serialize_as_exact_numbers() {
         #[derive(serde::Serialize)]
         struct M {
