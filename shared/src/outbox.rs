@@ -58,6 +58,14 @@ pub fn pending(record: &SourceRecord) -> Vec<Value> {
         .collect()
 }
 
+/// How many events are not delivered yet, counted in place (no copy of the outbox).
+pub fn pending_count(record: &SourceRecord) -> usize {
+    match record.extra.get(OUTBOX) {
+        Some(Value::Array(items)) => items.iter().filter(|e| e["delivered"] == false).count(),
+        _ => 0,
+    }
+}
+
 /// Marks these events delivered and drops the oldest delivered beyond [`KEEP_DELIVERED`].
 pub fn mark_delivered(record: &mut SourceRecord, ids: &[String]) {
     let Some(Value::Array(items)) = record.extra.get_mut(OUTBOX) else {
@@ -106,6 +114,7 @@ mod tests {
             );
         }
         assert_eq!(pending(&record).len(), 30);
+        assert_eq!(pending_count(&record), 30);
         let first: Vec<String> = pending(&record)[..25]
             .iter()
             .map(|e| e["id"].as_str().unwrap().to_string())
@@ -113,6 +122,7 @@ mod tests {
         mark_delivered(&mut record, &first);
         let left = pending(&record);
         assert_eq!(left.len(), 5, "undelivered events stay");
+        assert_eq!(pending_count(&record), 5);
         assert_eq!(left[0]["n"], 25);
         assert_eq!(events(&record).len(), 5 + KEEP_DELIVERED);
         assert_eq!(events(&record)[0]["n"], 5, "the oldest delivered were dropped");

@@ -81,7 +81,7 @@ pub async fn send_pending(hook: &Webhook, record: &SourceRecord, now: i64) -> (V
 /// de-duplicate by event id).
 pub async fn deliver<S: Store>(ctx: &Ctx<S>, record: &SourceRecord) -> usize {
     let Some(hook) = &ctx.webhook else {
-        return outbox::pending(record).len();
+        return outbox::pending_count(record);
     };
     let (delivered, left) = send_pending(hook, record, ctx.now).await;
     if delivered.is_empty() {

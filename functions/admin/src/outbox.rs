@@ -31,7 +31,7 @@ pub async fn redeliver<S: Store>(ctx: &Ctx<S>) -> AppResult<Response> {
     }
     let (mut delivered, mut pending) = (0, 0);
     for record in ctx.ledger().sources().await? {
-        let before = outbox::pending(&record).len();
+        let before = outbox::pending_count(&record);
         if before == 0 {
             continue;
         }

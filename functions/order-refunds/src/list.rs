@@ -41,7 +41,7 @@ pub async fn list<S: Store>(ctx: &Ctx<S>, order_id: &str) -> AppResult<Response>
             "Currency": record.currency,
             "Refundable": money::json_number(record.remaining()),
             "Refunds": refunds,
-            "PendingEvents": refund_shared::outbox::pending(&record).len(),
+            "PendingEvents": refund_shared::outbox::pending_count(&record),
         }),
     ))
 }
