@@ -53,6 +53,11 @@ impl Headers {
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_slice())
     }
+
+    /// The first value of a header as text; `None` when absent or not UTF-8.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        std::str::from_utf8(self.get(name)?).ok()
+    }
 }
 
 impl Request {
@@ -76,7 +81,7 @@ impl Request {
 
     /// A header's value as text; `None` when absent or not UTF-8.
     pub fn header(&self, name: &str) -> Option<&str> {
-        std::str::from_utf8(self.headers.get(name)?).ok()
+        self.headers.text(name)
     }
 
     /// The body, or 413 when it was too large.

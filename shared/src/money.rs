@@ -234,14 +234,6 @@ pub fn serialize<S: serde::Serializer>(amount: &Decimal, s: S) -> Result<S::Ok, 
     serde::Serialize::serialize(&number(*amount), s)
 }
 
-/// Serde helper for optional amounts.
-pub fn serialize_opt<S: serde::Serializer>(amount: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
-    match amount {
-        Some(a) => serialize(a, s),
-        None => s.serialize_none(),
-    }
-}
-
 /// Reads an amount back from a stored record: `#[serde(deserialize_with = "money::stored")]`
 /// (a map of amounts by part: [`stored_parts`]). Records are written by rust_decimal's own
 /// serde, as plain decimal strings, and read back exactly. Not rust_decimal's reader: it also

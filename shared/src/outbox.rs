@@ -44,26 +44,28 @@ pub fn refund_fields(record: &SourceRecord, refund: &RefundEntry) -> Map<String,
 
 /// Every event still in the outbox, oldest first.
 pub fn events(record: &SourceRecord) -> Vec<Value> {
-    match record.extra.get(OUTBOX) {
-        Some(Value::Array(items)) => items.clone(),
-        _ => Vec::new(),
-    }
+    outbox(record).to_vec()
 }
 
 /// The events not delivered yet, oldest first.
 pub fn pending(record: &SourceRecord) -> Vec<Value> {
-    events(record)
-        .into_iter()
-        .filter(|e| e["delivered"] == false)
-        .collect()
+    outbox(record).iter().filter(|e| is_pending(e)).cloned().collect()
 }
 
 /// How many events are not delivered yet, counted in place (no copy of the outbox).
 pub fn pending_count(record: &SourceRecord) -> usize {
+    outbox(record).iter().filter(|e| is_pending(e)).count()
+}
+
+fn outbox(record: &SourceRecord) -> &[Value] {
     match record.extra.get(OUTBOX) {
-        Some(Value::Array(items)) => items.iter().filter(|e| e["delivered"] == false).count(),
-        _ => 0,
+        Some(Value::Array(items)) => items,
+        _ => &[],
     }
+}
+
+fn is_pending(event: &Value) -> bool {
+    event["delivered"] == false
 }
 
 /// Marks these events delivered and drops the oldest delivered beyond [`KEEP_DELIVERED`].

@@ -5,7 +5,7 @@ use crate::error::{AppResult, Errors};
 use crate::json::{Obj, as_str};
 use crate::ledger::StoredJson;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 pub const KIND: &str = "account";
@@ -25,7 +25,8 @@ pub fn payment_part(payment_id: &str) -> String {
     format!("payment:{payment_id}")
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Written only: account-refunds reads the stored facts member by member.
+#[derive(Debug, Clone, Serialize)]
 pub struct Account {
     pub name: String,
     pub currency: String,
@@ -34,7 +35,7 @@ pub struct Account {
     pub payments: Vec<AccountPayment>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct AssignedMethod {
     pub id: String,
     #[serde(rename = "@type")]
@@ -43,10 +44,9 @@ pub struct AssignedMethod {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct AccountPayment {
     pub id: String,
-    #[serde(deserialize_with = "crate::money::stored")]
     pub amount: Decimal,
 }
 
