@@ -3,9 +3,13 @@
 //! therefore never together exceed what was captured, on one machine or many.
 
 mod record;
+mod refunds;
+mod seen_keys;
 mod stored_json;
 
 pub use record::{IdempotencyEntry, RECORD_VERSION, RefundEntry, SourceRecord};
+pub use refunds::{Held, Refunds};
+pub use seen_keys::SeenKeys;
 pub use stored_json::StoredJson;
 
 use crate::error::{AppError, AppResult};
@@ -158,7 +162,7 @@ impl<'s, S: Store> Ledger<'s, S> {
             match change(&mut record)? {
                 Write::Skip(value) => return Ok((value, record)),
                 Write::Save(value) => {
-                    let Some(saved) = &record else {
+                    let Some(saved) = &mut record else {
                         return Err(AppError::Store("a change removed its record".into()));
                     };
                     if self.store.swap(token, &saved.encode()).await? {
@@ -184,13 +188,14 @@ impl<'s, S: Store> Ledger<'s, S> {
     ) -> AppResult<Outcome> {
         let now = self.now;
         let events = self.events;
-        let (outcome, _) = self
+        // The record comes back from `modify` as it was written: not copied here.
+        let ((entry, replayed), record) = self
             .modify(kind, id, |slot| {
                 let record = slot
                     .as_mut()
                     .ok_or_else(|| AppError::NotFound(what.to_string()))?;
                 if let Some(replayed) = record.replay(keys)? {
-                    return Ok(Write::Skip(Outcome::Replayed(replayed, record.clone())));
+                    return Ok(Write::Skip((replayed, true)));
                 }
                 let new = decide(record, record.next_seq + 1)?;
                 let entry = record.take(new, keys, now)?;
@@ -198,10 +203,15 @@ impl<'s, S: Store> Ledger<'s, S> {
                     let fields = outbox::refund_fields(record, &entry);
                     outbox::raise(record, outbox::REFUND_CREATED, fields, now);
                 }
-                Ok(Write::Save(Outcome::Created(entry, record.clone())))
+                Ok(Write::Save((entry, false)))
             })
             .await?;
-        Ok(outcome)
+        let record = record.ok_or_else(|| AppError::NotFound(what.to_string()))?;
+        Ok(if replayed {
+            Outcome::Replayed(entry, record)
+        } else {
+            Outcome::Created(entry, record)
+        })
     }
 
     /// Changes one refund of a source (a status transition, an approval) under the same
@@ -221,15 +231,13 @@ impl<'s, S: Store> Ledger<'s, S> {
                 let record = slot
                     .as_mut()
                     .ok_or_else(|| AppError::NotFound(what.to_string()))?;
-                let index = record
-                    .refunds
-                    .iter()
-                    .position(|r| r.id == refund_id)
+                let mut entry = record
+                    .refund(refund_id)?
                     .ok_or_else(|| AppError::NotFound(format!("refund {refund_id}")))?;
-                let mut entry = record.refunds[index].clone();
                 change(&mut entry, record)?;
                 entry.updated = now;
-                record.refunds[index] = entry.clone();
+                let stored = record.refunds.find_mut(|r| r.id == refund_id)?;
+                *stored.ok_or_else(|| AppError::NotFound(format!("refund {refund_id}")))? = entry.clone();
                 record.check_totals()?;
                 if events {
                     let fields = outbox::refund_fields(record, &entry);

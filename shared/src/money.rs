@@ -243,6 +243,11 @@ pub fn stored<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Decimal, D::Erro
     d.deserialize_str(StoredAmount)
 }
 
+/// [`stored`] for an amount a record may lack.
+pub fn stored_some<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    stored(d).map(Some)
+}
+
 /// [`stored`] for a map of amounts by part.
 pub fn stored_parts<'de, D: serde::Deserializer<'de>>(
     d: D,

@@ -30,8 +30,8 @@ pub async fn one<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResult<R
         .find(KIND, &account_id)
         .await?
         .ok_or_else(not_found)?;
-    let entry = record.refund(id).ok_or_else(not_found)?;
-    Ok(Response::json(200, &render(req, &account_id, entry)?))
+    let entry = record.refund(id)?.ok_or_else(not_found)?;
+    Ok(Response::json(200, &render(req, &account_id, &entry)?))
 }
 
 pub async fn list<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
@@ -46,9 +46,10 @@ pub async fn list<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> 
     let limit = number_param(req, "limit", DEFAULT_LIMIT, MAX_LIMIT)?;
     let account_id = account::canonical_id(&account_id)
         .ok_or_else(|| AppError::field("account.id", "invalid_id", "account.id is not a valid account id"))?;
-    let refunds = match ctx.ledger().find(KIND, &account_id).await? {
-        Some(record) => record.refunds,
-        None => Vec::new(),
+    let record = ctx.ledger().find(KIND, &account_id).await?;
+    let refunds = match &record {
+        Some(record) => record.refunds.all()?,
+        None => &[],
     };
     let page = refunds
         .iter()

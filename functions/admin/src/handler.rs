@@ -57,7 +57,7 @@ async fn get_source<S: Store>(ctx: &Ctx<S>, kind: Kind, id: &str) -> AppResult<R
     let not_found = || AppError::NotFound(format!("{} {id}", kind.name()));
     let id = kind.canonical_id(id).ok_or_else(not_found)?;
     let record = ctx.ledger().find(kind.name(), &id).await?.ok_or_else(not_found)?;
-    Ok(Response::json(200, &SourceView::of(&record)))
+    Ok(Response::json(200, &SourceView::of(&record)?))
 }
 
 /// Creates (201) or replaces (200) a source. A replace keeps the refunds already taken, so it
@@ -104,6 +104,7 @@ async fn put_source<S: Store>(req: &Request, ctx: &Ctx<S>, kind: Kind, id: &str)
             }
             let taken: Vec<String> = record
                 .refunds
+                .all()?
                 .iter()
                 .flat_map(|r| r.parts.keys().cloned())
                 .collect();
@@ -123,7 +124,7 @@ async fn put_source<S: Store>(req: &Request, ctx: &Ctx<S>, kind: Kind, id: &str)
     let record = record.ok_or_else(|| AppError::Store("the source was not saved".into()))?;
     Ok(Response::json(
         if created { 201 } else { 200 },
-        &SourceView::of(&record),
+        &SourceView::of(&record)?,
     ))
 }
 

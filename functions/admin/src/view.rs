@@ -1,8 +1,8 @@
 //! How the admin API shows a source: its data plus what has been refunded.
 
-use refund_shared::Decimal;
 use refund_shared::ledger::{SourceRecord, StoredJson};
 use refund_shared::money;
+use refund_shared::{AppResult, Decimal};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -47,8 +47,9 @@ struct RefundView<'a> {
 }
 
 impl<'a> SourceView<'a> {
-    pub fn of(record: &'a SourceRecord) -> Self {
-        SourceView {
+    pub fn of(record: &'a SourceRecord) -> AppResult<Self> {
+        let refunds = record.refunds.all()?;
+        Ok(SourceView {
             kind: &record.kind,
             id: &record.id,
             currency: &record.currency,
@@ -69,9 +70,8 @@ impl<'a> SourceView<'a> {
                     )
                 })
                 .collect(),
-            refund_ids: record.refunds.iter().map(|r| r.id.as_str()).collect(),
-            refunds: record
-                .refunds
+            refund_ids: refunds.iter().map(|r| r.id.as_str()).collect(),
+            refunds: refunds
                 .iter()
                 .map(|r| RefundView {
                     id: &r.id,
@@ -83,6 +83,6 @@ impl<'a> SourceView<'a> {
                 .collect(),
             source: &record.data,
             state: &record.extra,
-        }
+        })
     }
 }

@@ -25,7 +25,7 @@ pub async fn find<S: Store>(ctx: &Ctx<S>, id: &str) -> AppResult<RefundEntry> {
         .find(KIND, &source.to_string())
         .await?
         .ok_or_else(not_found)?;
-    record.refund(id).cloned().ok_or_else(not_found)
+    record.refund(id)?.ok_or_else(not_found)
 }
 
 pub async fn list<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
@@ -45,6 +45,7 @@ pub async fn list<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> 
         })?;
     let views = record
         .refunds
+        .all()?
         .iter()
         .rev()
         .map(view)

@@ -24,12 +24,10 @@ pub async fn decide<S: Store>(
             let record = slot
                 .as_mut()
                 .ok_or_else(|| AppError::NotFound(format!("order {order_id}")))?;
-            let index = record
+            let entry = record
                 .refunds
-                .iter()
-                .position(|r| r.id == refund_id)
+                .find_mut(|r| r.id == refund_id)?
                 .ok_or_else(|| AppError::NotFound(format!("refund {refund_id}")))?;
-            let entry = &mut record.refunds[index];
             if entry.status != PENDING_APPROVAL {
                 return Err(AppError::Conflict(format!(
                     "refund {refund_id} is {}, not awaiting approval",

@@ -16,7 +16,7 @@ pub async fn list<S: Store>(ctx: &Ctx<S>, order_id: &str) -> AppResult<Response>
         .await?
         .ok_or_else(|| AppError::NotFound(format!("order {order_id}")))?;
     let mut refunds = Vec::new();
-    for entry in &record.refunds {
+    for entry in record.refunds.all()? {
         let fields: StoredFields = entry.fields()?;
         let kind = RefundType::from_code(fields.refund_type).map_or("Unknown", |t| t.name());
         refunds.push(json!({

@@ -20,8 +20,8 @@ pub async fn one<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResult<R
         .find(KIND, &payment.to_string())
         .await?
         .ok_or_else(not_found)?;
-    let entry = record.refund(id).ok_or_else(not_found)?;
-    render::refund(req, Format::of(req), entry)
+    let entry = record.refund(id)?.ok_or_else(not_found)?;
+    render::refund(req, Format::of(req), &entry)
 }
 
 pub async fn list<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
@@ -43,6 +43,6 @@ pub async fn list<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> 
         .find(KIND, &id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("payment {id}")))?;
-    let entries: Vec<_> = record.refunds.iter().rev().collect();
+    let entries: Vec<_> = record.refunds.all()?.iter().rev().collect();
     render::refunds(req, Format::of(req), &entries)
 }

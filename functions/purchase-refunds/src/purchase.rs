@@ -1,7 +1,7 @@
 //! A purchase as this API sees it: the loaded facts plus what its refunds made of it.
 
 use refund_shared::currency::Currency;
-use refund_shared::ledger::SourceRecord;
+use refund_shared::ledger::{RefundEntry, SourceRecord};
 use refund_shared::sources::{self, purchase::Purchase};
 use refund_shared::{AppError, AppResult, money};
 
@@ -15,6 +15,8 @@ const REFUNDABLE: &[&str] = &["paid", "cleared", "settled", "partially_refunded"
 
 pub struct View<'a> {
     pub record: &'a SourceRecord,
+    /// Its refunds, read once: a purchase's status depends on them.
+    pub refunds: &'a [RefundEntry],
     pub facts: Purchase,
     pub currency: Currency,
 }
@@ -26,6 +28,7 @@ impl<'a> View<'a> {
             .ok_or_else(|| AppError::Store(format!("purchase {} has an unknown currency", record.id)))?;
         Ok(View {
             record,
+            refunds: record.refunds.all()?,
             facts,
             currency,
         })
@@ -50,8 +53,8 @@ impl<'a> View<'a> {
         REFUNDABLE.contains(&self.status())
     }
 
-    pub fn pending(&self) -> Option<&refund_shared::ledger::RefundEntry> {
-        self.record.refunds.iter().find(|r| r.status == PENDING)
+    pub fn pending(&self) -> Option<&RefundEntry> {
+        self.refunds.iter().find(|r| r.status == PENDING)
     }
 
     /// What is still refundable, in minor units (pending refunds hold theirs).

@@ -38,13 +38,15 @@ pub async fn settle<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
             let record = slot
                 .as_mut()
                 .ok_or_else(|| AppError::NotFound(format!("purchase {id}")))?;
-            let index = record
-                .refunds
-                .iter()
-                .position(|r| r.status == PENDING)
+            let view = View::of(record)?;
+            let pending = view
+                .pending()
                 .ok_or_else(|| AppError::Conflict("this purchase has no pending refund".into()))?;
-            let amount = View::of(record)?.minor(record.refunds[index].amount);
-            let entry = &mut record.refunds[index];
+            let amount = view.minor(pending.amount);
+            let entry = record
+                .refunds
+                .find_mut(|r| r.status == PENDING)?
+                .ok_or_else(|| AppError::Store("the pending refund is gone".into()))?;
             entry.updated = now;
             let attempt = if success {
                 entry.status = SUCCESS.into();

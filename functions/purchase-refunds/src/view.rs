@@ -68,7 +68,7 @@ pub fn payment(view: &View, entry: &RefundEntry) -> Value {
 
 /// The purchase with its refund state and every attempt, newest first.
 pub fn purchase(view: &View) -> Value {
-    let updated = view.record.refunds.iter().map(|r| r.updated).max();
+    let updated = view.refunds.iter().map(|r| r.updated).max();
     json!({
         "type": "purchase",
         "id": view.record.id,

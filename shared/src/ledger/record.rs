@@ -1,10 +1,11 @@
 //! The stored record of one refundable source and the refunds taken against it.
 
-use super::{Idempotency, NewRefund, StoredJson};
+use super::{Held, Idempotency, NewRefund, Refunds, SeenKeys, StoredJson};
 use crate::error::{AppError, AppResult};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Bumped when the stored shape changes incompatibly; readers refuse what they do not know.
@@ -25,12 +26,27 @@ pub struct SourceRecord {
     /// The source as loaded by the admin component: the facts each API reads (customer...).
     pub data: StoredJson,
     #[serde(default)]
-    pub refunds: Vec<RefundEntry>,
+    pub refunds: Refunds,
+    /// What the refunds that hold funds add up to, kept as they are taken so a request need
+    /// not read them all. Records written before it have none: it is summed when they are read.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::money::stored_some"
+    )]
+    held: Option<Decimal>,
+    /// The same per part.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::money::stored_parts"
+    )]
+    held_parts: BTreeMap<String, Decimal>,
     /// The last refund sequence number given out for this source.
     #[serde(default)]
     pub next_seq: u64,
     #[serde(default)]
-    pub idempotency: BTreeMap<String, IdempotencyEntry>,
+    pub idempotency: SeenKeys,
     /// State an API keeps with the source beyond its refunds (attempt history, balances).
     #[serde(default)]
     pub extra: BTreeMap<String, Value>,
@@ -80,15 +96,17 @@ impl SourceRecord {
             captured,
             parts: BTreeMap::new(),
             data,
-            refunds: Vec::new(),
+            refunds: Refunds::default(),
+            held: Some(Decimal::ZERO),
+            held_parts: BTreeMap::new(),
             next_seq: 0,
-            idempotency: BTreeMap::new(),
+            idempotency: SeenKeys::default(),
             extra: BTreeMap::new(),
         }
     }
 
     pub fn decode(bytes: &[u8]) -> AppResult<Self> {
-        let record: SourceRecord = serde_json::from_slice(bytes)
+        let mut record: SourceRecord = serde_json::from_slice(bytes)
             .map_err(|e| AppError::Store(format!("unreadable source record: {e}")))?;
         if record.v != RECORD_VERSION {
             return Err(AppError::Store(format!(
@@ -96,20 +114,44 @@ impl SourceRecord {
                 record.v
             )));
         }
+        if record.held.is_none() {
+            let held = Held::of(record.refunds.all()?);
+            record.set_held(held);
+        }
         Ok(record)
     }
 
-    pub fn encode(&self) -> Vec<u8> {
+    /// The record as stored; after a change to a refund, with its totals summed again.
+    pub fn encode(&mut self) -> Vec<u8> {
+        if self.refunds.changed() {
+            let held = Held::of(self.refunds.all().unwrap_or_default());
+            self.set_held(held);
+        }
         serde_json::to_vec(self).expect("a record always serializes")
+    }
+
+    /// What the refunds that hold funds add up to: the running totals, or summed again once a
+    /// refund was changed in place.
+    fn held(&self) -> Held<'_> {
+        if let (Some(amount), false) = (self.held, self.refunds.changed()) {
+            return Held {
+                amount,
+                parts: Cow::Borrowed(&self.held_parts),
+            };
+        }
+        // A changed list was read, and a record without totals was summed when decoded: the
+        // list is there.
+        Held::of(self.refunds.all().unwrap_or_default())
+    }
+
+    fn set_held(&mut self, held: Held) {
+        self.held = Some(held.amount);
+        self.held_parts = held.parts.into_owned();
     }
 
     /// What the refunds that still hold funds add up to.
     pub fn refunded(&self) -> Decimal {
-        self.refunds
-            .iter()
-            .filter(|r| r.holds_funds)
-            .map(|r| r.amount)
-            .sum()
+        self.held().amount
     }
 
     /// What can still be refunded in all.
@@ -119,11 +161,7 @@ impl SourceRecord {
 
     /// What the refunds that hold funds charged against one part.
     pub fn part_refunded(&self, part: &str) -> Decimal {
-        self.refunds
-            .iter()
-            .filter(|r| r.holds_funds)
-            .filter_map(|r| r.parts.get(part))
-            .sum()
+        self.held().parts.get(part).copied().unwrap_or_default()
     }
 
     /// What can still be refunded of one part; `None` when the source has no such part.
@@ -131,8 +169,8 @@ impl SourceRecord {
         Some(self.parts.get(part)? - self.part_refunded(part))
     }
 
-    pub fn refund(&self, id: &str) -> Option<&RefundEntry> {
-        self.refunds.iter().find(|r| r.id == id)
+    pub fn refund(&self, id: &str) -> AppResult<Option<RefundEntry>> {
+        self.refunds.get(id)
     }
 
     /// Appends a refund decided on this record (sequence `next_seq + 1`) after the ledger's own
@@ -154,13 +192,16 @@ impl SourceRecord {
             data: new.data,
         };
         self.next_seq = seq;
+        if let Some(amount) = &mut self.held {
+            Held::add(amount, &mut self.held_parts, &entry);
+        }
         self.refunds.push(entry.clone());
         for idem in keys {
             let seen = IdempotencyEntry {
                 fingerprint: idem.fingerprint.clone(),
                 refund_id: entry.id.clone(),
             };
-            self.idempotency.insert(idem.key.clone(), seen);
+            self.idempotency.insert(&idem.key, &seen)?;
         }
         Ok(entry)
     }
@@ -168,9 +209,9 @@ impl SourceRecord {
     /// The refund a retried request already took, or a conflict when a key was used for a
     /// different request (or two keys name different refunds).
     pub fn replay(&self, keys: &[Idempotency]) -> AppResult<Option<RefundEntry>> {
-        let mut found: Option<&str> = None;
+        let mut found: Option<String> = None;
         for idem in keys {
-            let Some(seen) = self.idempotency.get(&idem.key) else {
+            let Some(seen) = self.idempotency.get(&idem.key)? else {
                 continue;
             };
             if seen.fingerprint != idem.fingerprint {
@@ -179,17 +220,17 @@ impl SourceRecord {
                     idem.label()
                 )));
             }
-            if found.is_some_and(|id| id != seen.refund_id) {
+            if found.as_ref().is_some_and(|id| *id != seen.refund_id) {
                 return Err(AppError::Conflict(
                     "the request's keys name different refunds".into(),
                 ));
             }
-            found = Some(&seen.refund_id);
+            found = Some(seen.refund_id);
         }
         match found {
             None => Ok(None),
-            Some(id) => match self.refund(id) {
-                Some(r) => Ok(Some(r.clone())),
+            Some(id) => match self.refund(&id)? {
+                Some(r) => Ok(Some(r)),
                 None => Err(AppError::Store(
                     "an idempotency key names a missing refund".into(),
                 )),
@@ -218,15 +259,20 @@ impl SourceRecord {
         if !new.holds_funds {
             return Ok(());
         }
-        if new.amount > self.remaining() {
+        let held = self.held();
+        let remaining = self.captured - held.amount;
+        if new.amount > remaining {
             return Err(over(format!(
-                "the refund exceeds what is refundable ({} {} left)",
-                self.remaining(),
+                "the refund exceeds what is refundable ({remaining} {} left)",
                 self.currency
             )));
         }
         for (part, amount) in &new.parts {
-            match self.part_remaining(part) {
+            let left = self
+                .parts
+                .get(part)
+                .map(|paid| *paid - held.parts.get(part).copied().unwrap_or_default());
+            match left {
                 Some(left) if *amount <= left => {}
                 Some(left) => {
                     return Err(over(format!(
@@ -241,12 +287,9 @@ impl SourceRecord {
 
     /// After a change to an existing refund: nothing may hold more than was captured.
     pub(super) fn check_totals(&self) -> AppResult<()> {
-        if self.remaining() < Decimal::ZERO
-            || self
-                .parts
-                .keys()
-                .any(|p| self.part_remaining(p).is_some_and(|l| l < Decimal::ZERO))
-        {
+        let held = self.held();
+        let over = |(part, paid): (&String, &Decimal)| held.parts.get(part).is_some_and(|h| h > paid);
+        if held.amount > self.captured || self.parts.iter().any(over) {
             return Err(AppError::Conflict(
                 "the change would hold more than was captured".into(),
             ));
