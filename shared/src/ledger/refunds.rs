@@ -1,7 +1,7 @@
 //! A source's refunds, kept as the JSON text they were stored as until a request looks at them.
 //!
 //! Every request reads its source's whole record, and the refunds are most of it: parsing them
-//! all made each POST and GET cost ~9 µs more per earlier refund in the .wasm (measured: a POST
+//! all made each POST and GET cost 5-9 µs more per earlier refund in the .wasm (measured: a POST
 //! on a source with 100 refunds took 2.3 times as long as on a fresh one). Decoding now only
 //! finds where each refund's text ends; a POST appends one and reads what is left from the
 //! record's running totals ([`Held`]); a request that shows or changes refunds parses them once.
