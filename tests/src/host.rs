@@ -1,5 +1,6 @@
 //! Compiling the app once and serving requests with a fresh instance each, as Spin does.
 
+use crate::crossings::{CrossingClock, Crossings};
 use crate::kv::{Counter, Faults, KvStore, OpCounts};
 use crate::manifest::{Manifest, resolve};
 use crate::openapi::Contracts;
@@ -152,6 +153,8 @@ pub struct Reply {
     pub ops: OpCounts,
     /// What the component wrote to stdout (its access-log line), as Spin would collect it.
     pub stdout: String,
+    /// Guest/host crossings, when the host counts them ([`TestHost::counting_crossings`]).
+    pub crossings: Option<Crossings>,
 }
 
 impl Reply {
@@ -181,6 +184,7 @@ pub struct TestHost {
     variables: HashMap<String, Option<String>>,
     /// When set, every response is held against its API's OpenAPI document (a mismatch panics).
     contracts: Option<Arc<Contracts>>,
+    count_crossings: bool,
 }
 
 impl TestHost {
@@ -200,6 +204,15 @@ impl TestHost {
             kv: Arc::new(KvStore::default()),
             variables,
             contracts: None,
+            count_crossings: false,
+        }
+    }
+
+    /// The same host (same store and variables), counting each request's guest/host crossings.
+    pub fn counting_crossings(&self) -> TestHost {
+        TestHost {
+            count_crossings: true,
+            ..self.clone()
         }
     }
 
@@ -230,6 +243,7 @@ impl TestHost {
                 body: Bytes::new(),
                 ops: OpCounts::default(),
                 stdout: String::new(),
+                crossings: None,
             });
         };
         let spec = &self.app.manifest.components[&route.component];
@@ -253,10 +267,11 @@ impl TestHost {
             allowed_stores: spec.key_value_stores.clone(),
             variables: Arc::new(variables),
             limits: StoreLimitsBuilder::new().memory_size(MEMORY_LIMIT).build(),
+            crossings: self.count_crossings.then(CrossingClock::default),
         };
         let method = req.method().to_string();
         let req = with_spin_headers(req, &route.pattern)?;
-        let (status, headers, body) = tokio::time::timeout(
+        let (status, headers, body, crossings) = tokio::time::timeout(
             REQUEST_TIMEOUT,
             execute(&self.app.engine, &compiled.pre, state, req),
         )
@@ -274,6 +289,7 @@ impl TestHost {
             body,
             ops: ops.snapshot(),
             stdout: String::from_utf8_lossy(&stdout.contents()).into_owned(),
+            crossings,
         })
     }
 
@@ -340,6 +356,9 @@ fn with_spin_headers(mut req: http::Request<Bytes>, route: &str) -> Result<http:
     Ok(req)
 }
 
+/// What [`execute`] gives back: status, headers, the whole body and the counted crossings.
+type Executed = (u16, http::HeaderMap, Bytes, Option<Crossings>);
+
 /// Instantiates the component and runs `wasi:http/handler.handle`, collecting the whole body
 /// while the store's event loop still runs (the guest writes the body after returning).
 async fn execute(
@@ -347,9 +366,17 @@ async fn execute(
     pre: &ServicePre<HostState>,
     state: HostState,
     req: http::Request<Bytes>,
-) -> Result<(u16, http::HeaderMap, Bytes)> {
+) -> Result<Executed> {
     let mut store = Store::new(engine, state);
     store.limiter(|s| &mut s.limits);
+    if store.data().crossings.is_some() {
+        store.call_hook(|mut store, kind| {
+            if let Some(clock) = store.data_mut().crossings.as_mut() {
+                clock.on(kind);
+            }
+            Ok(())
+        });
+    }
     let service = pre.instantiate_async(&mut store).await?;
     let req = req.map(|b| Full::new(b).map_err(|never| -> ErrorCode { match never {} }));
     let (request, request_io) = wasmtime_wasi_http::p3::Request::from_http(req);
@@ -368,8 +395,9 @@ async fn execute(
             Ok((parts.status.as_u16(), parts.headers, body))
         })
         .await;
+    let crossings = store.data_mut().crossings.take().map(CrossingClock::finish);
     match outcome {
-        Ok(Ok(reply)) => Ok(reply),
+        Ok(Ok((status, headers, body))) => Ok((status, headers, body, crossings)),
         Ok(Err(e)) | Err(e) => bail!("the component failed: {e:?}"),
     }
 }

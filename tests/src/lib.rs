@@ -6,6 +6,7 @@
 
 pub mod apis;
 mod bindings;
+pub mod crossings;
 mod host;
 pub mod kv;
 pub mod manifest;
@@ -17,5 +18,6 @@ mod spin_kv;
 mod spin_kv3;
 mod state;
 
+pub use crossings::Crossings;
 pub use host::{App, BUILD_COMMAND, Reply, TestHost, workspace_root_dir as workspace_root};
 pub use kv::{Faults, OpCounts};

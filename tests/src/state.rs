@@ -1,5 +1,6 @@
 //! What one request's wasmtime store holds: WASI, wasi:http, the key-value store and variables.
 
+use crate::crossings::CrossingClock;
 use crate::kv::{Counter, KvStore};
 use bytes::Bytes;
 use http_body_util::combinators::UnsyncBoxBody;
@@ -25,6 +26,8 @@ pub struct HostState {
     pub allowed_stores: Vec<String>,
     pub variables: Arc<HashMap<String, String>>,
     pub limits: StoreLimits,
+    /// Set when the host counts this request's guest/host crossings.
+    pub crossings: Option<CrossingClock>,
 }
 
 impl WasiView for HostState {

@@ -9,8 +9,13 @@
 //! `BENCH_REFUNDS_PER_SOURCE` how many refunds each source takes before the next (default 20;
 //! a large value measures one hot source whose record keeps growing); `BENCH_ONLY=invoice`
 //! measures only the APIs whose component name contains it.
+//!
+//! A second table splits each operation's time by side (guest code, host functions, the host's
+//! own work), with the host calls, guest entries and page faults of one request, from
+//! [`COUNTED`] more requests run with wasmtime's call hook on (not part of the timed runs).
 
 use anyhow::Result;
+use refund_host::crossings::break_down;
 use refund_host::{App, TestHost, apis, native, workspace_root};
 use serde_json::{Value, json};
 use std::future::Future;
@@ -89,6 +94,9 @@ fn selected() -> Vec<apis::Api> {
         .collect()
 }
 
+/// Requests per operation run with the crossings counted, for the second table.
+const COUNTED: usize = 100;
+
 /// The benchmark's sources are numbered from here (the tests use 50).
 const FIRST_SOURCE: u32 = 1000;
 
@@ -126,16 +134,12 @@ async fn main() -> Result<()> {
         })
         .await;
         floor.insert(name, stats);
+        let counting = floors.counting_crossings();
+        let split = break_down(COUNTED, |_| counting.request("GET", path, &[], "")).await;
         let (size, compile) = floors_app.component_stats(name).unwrap_or_default();
-        rows.push(row(
-            &format!("floor: {name}"),
-            stats,
-            None,
-            None,
-            size,
-            compile,
-            None,
-        ));
+        let mut floor_row = row(&format!("floor: {name}"), stats, None, None, size, compile, None);
+        floor_row["breakdown"] = json!(split);
+        rows.push(floor_row);
     }
 
     for api in selected() {
@@ -143,8 +147,9 @@ async fn main() -> Result<()> {
         let host = TestHost::of(app.clone());
         let (auth, token) = api.auth();
         // Sources as production has them: each takes `per_source` refunds, then the next one
-        // (source k is `source_id(FIRST_SOURCE + k)`). Both measurements together make 2n POSTs.
-        let sources = (2 * n).div_ceil(per_source) as u32;
+        // (source k is `source_id(FIRST_SOURCE + k)`). Both measurements together make 2n POSTs,
+        // and the counted ones COUNTED more.
+        let sources = (2 * n + COUNTED).div_ceil(per_source) as u32;
         let id_of = |i: usize| (api.source_id)(FIRST_SOURCE + (i / per_source) as u32);
         for k in 0..sources {
             let id = (api.source_id)(FIRST_SOURCE + k);
@@ -170,6 +175,16 @@ async fn main() -> Result<()> {
         })
         .await;
         let busy = busy.load(Ordering::Relaxed);
+        let counting = host.counting_crossings();
+        let post_split = break_down(COUNTED, |i| {
+            let id = id_of(2 * n + i);
+            let (counting, api) = (&counting, &api);
+            async move {
+                api.refund_at(counting, &id, Some(&format!("bench-counted-{i}")))
+                    .await
+            }
+        })
+        .await;
         // GET of one refund, on a source holding `per_source` refunds, and the store operations
         // of one more uncontended POST there.
         let full = id_of(0);
@@ -188,6 +203,11 @@ async fn main() -> Result<()> {
             }
         })
         .await;
+        let get_split = break_down(COUNTED, |_| {
+            let (counting, path, token) = (&counting, &get_path, &token);
+            async move { counting.request("GET", path, &[(auth, token)], "").await }
+        })
+        .await;
         // A refused POST: the amount is not a number.
         let mut bad = api.unit_body();
         bad[api.amount_field] = json!("not a number");
@@ -202,6 +222,11 @@ async fn main() -> Result<()> {
                     "refused",
                 )
             }
+        })
+        .await;
+
+        let refused_split = break_down(COUNTED, |_| {
+            api.post(&counting, bad.clone(), "application/json", None)
         })
         .await;
 
@@ -286,8 +311,9 @@ async fn main() -> Result<()> {
             Some(ops),
         );
         post_row["busy_503"] = json!(busy);
+        post_row["breakdown"] = json!(post_split);
         rows.push(post_row);
-        rows.push(row(
+        let mut get_row = row(
             &format!("{c} GET"),
             get,
             Some(floor["open-store"]),
@@ -295,8 +321,10 @@ async fn main() -> Result<()> {
             size,
             compile,
             None,
-        ));
-        rows.push(row(
+        );
+        get_row["breakdown"] = json!(get_split);
+        rows.push(get_row);
+        let mut refused_row = row(
             &format!("{c} refused"),
             refused,
             Some(floor["noop"]),
@@ -304,11 +332,14 @@ async fn main() -> Result<()> {
             size,
             compile,
             None,
-        ));
+        );
+        refused_row["breakdown"] = json!(refused_split);
+        rows.push(refused_row);
     }
 
     println!("{per_source} refunds per source");
     print_table(&rows, n);
+    print_breakdown_table(&rows);
 
     // Over TCP (the host's serve mode): one keep-alive connection against a new connection with
     // `Connection: close` per request.
@@ -442,6 +473,38 @@ fn print_table(rows: &[Value], n: usize) {
             r["wasm_bytes"].as_f64().unwrap_or(0.0) / 1024.0,
             r["compile_ms"].as_f64().unwrap_or(0.0),
             ops,
+        );
+    }
+}
+
+fn print_breakdown_table(rows: &[Value]) {
+    println!(
+        "\nWhere one request's time goes ({COUNTED} requests one at a time, call hook on; µs are means)\n"
+    );
+    println!(
+        "| {:<26} | {:>8} | {:>8} | {:>11} | {:>8} | {:>10} | {:>13} | {:>11} |",
+        "operation",
+        "total µs",
+        "guest µs",
+        "host fns µs",
+        "other µs",
+        "host calls",
+        "guest entries",
+        "page faults"
+    );
+    println!("|{}|", ["---"; 8].join("|"));
+    for r in rows {
+        let b = |field: &str| r["breakdown"][field].as_f64().unwrap_or(0.0);
+        println!(
+            "| {:<26} | {:>8.0} | {:>8.0} | {:>11.0} | {:>8.0} | {:>10.1} | {:>13.1} | {:>11.1} |",
+            r["operation"].as_str().unwrap_or(""),
+            b("total_us"),
+            b("guest_us"),
+            b("host_calls_us"),
+            b("other_us"),
+            b("host_calls"),
+            b("guest_entries"),
+            b("page_faults"),
         );
     }
 }
