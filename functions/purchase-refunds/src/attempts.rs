@@ -17,8 +17,14 @@ pub fn record(record: &mut SourceRecord, attempt: Value) {
     }
 }
 
+/// Every attempt, newest first, borrowed from the record.
+pub fn of(record: &SourceRecord) -> &Value {
+    static NONE: Value = Value::Array(Vec::new());
+    record.extra.get(KEY).unwrap_or(&NONE)
+}
+
 pub fn all(record: &SourceRecord) -> Value {
-    record.extra.get(KEY).cloned().unwrap_or_else(|| json!([]))
+    of(record).clone()
 }
 
 pub fn success(amount: i64, payment_id: &str, now: i64) -> Value {

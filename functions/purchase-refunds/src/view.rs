@@ -6,6 +6,7 @@ use refund_shared::http::Response;
 use refund_shared::ledger::RefundEntry;
 use refund_shared::store::Store;
 use refund_shared::{AppError, AppResult, Ctx};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 pub async fn show<S: Store>(ctx: &Ctx<S>, id: &str) -> AppResult<Response> {
@@ -66,26 +67,69 @@ pub fn payment(view: &View, entry: &RefundEntry) -> Value {
     })
 }
 
-/// The purchase with its refund state and every attempt, newest first.
-pub fn purchase(view: &View) -> Value {
-    let updated = view.refunds.iter().map(|r| r.updated).max();
-    json!({
-        "type": "purchase",
-        "id": view.record.id,
-        "updated_on": updated,
-        "status": view.status(),
-        "client": client(view),
-        "purchase": {
-            "currency": view.currency.code,
-            "total": view.facts.total,
-            "total_refunded": view.minor(view.record.refunded()),
+/// The purchase with its refund state and every attempt, newest first. Written from the
+/// record: the attempts (up to 100) are borrowed, not copied into a `Value` tree. Members are
+/// in alphabetical order, as the `json!` maps this replaced wrote them.
+#[derive(Serialize)]
+pub struct PurchaseBody<'a> {
+    brand_id: &'a Option<String>,
+    client: ClientBody<'a>,
+    company_id: &'a Option<String>,
+    id: &'a str,
+    is_test: bool,
+    purchase: Totals<'a>,
+    reference: &'a Option<String>,
+    refund_availability: &'a str,
+    refundable_amount: i64,
+    status: &'a str,
+    transaction_data: AttemptsBody<'a>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    updated_on: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct ClientBody<'a> {
+    email: &'a Option<String>,
+    full_name: &'a Option<String>,
+}
+
+#[derive(Serialize)]
+struct Totals<'a> {
+    currency: &'a str,
+    total: i64,
+    total_refunded: i64,
+}
+
+#[derive(Serialize)]
+struct AttemptsBody<'a> {
+    attempts: &'a Value,
+}
+
+pub fn purchase<'a>(view: &'a View) -> PurchaseBody<'a> {
+    let facts = &view.facts;
+    PurchaseBody {
+        brand_id: &facts.brand_id,
+        client: ClientBody {
+            email: &facts.client.email,
+            full_name: &facts.client.full_name,
         },
-        "refundable_amount": view.refundable_minor(),
-        "refund_availability": view.facts.refund_availability,
-        "transaction_data": {"attempts": attempts::all(view.record)},
-        "reference": view.facts.reference,
-        "company_id": view.facts.company_id,
-        "brand_id": view.facts.brand_id,
-        "is_test": view.facts.is_test,
-    })
+        company_id: &facts.company_id,
+        id: &view.record.id,
+        is_test: facts.is_test,
+        purchase: Totals {
+            currency: view.currency.code,
+            total: facts.total,
+            total_refunded: view.minor(view.record.refunded()),
+        },
+        reference: &facts.reference,
+        refund_availability: &facts.refund_availability,
+        refundable_amount: view.refundable_minor(),
+        status: view.status(),
+        transaction_data: AttemptsBody {
+            attempts: attempts::of(view.record),
+        },
+        kind: "purchase",
+        updated_on: view.refunds.iter().map(|r| r.updated).max(),
+    }
 }
