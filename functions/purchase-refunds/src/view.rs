@@ -18,8 +18,12 @@ pub async fn show<S: Store>(ctx: &Ctx<S>, id: &str) -> AppResult<Response> {
     Ok(Response::json(200, &purchase(&View::of(&record)?)))
 }
 
-fn client(view: &View) -> Value {
-    json!({"email": view.facts.client.email, "full_name": view.facts.client.full_name})
+/// The purchase's client, absent facts as nulls.
+fn client<'a>(view: &'a View) -> ClientBody<'a> {
+    ClientBody {
+        email: &view.facts.client.email,
+        full_name: &view.facts.client.full_name,
+    }
 }
 
 /// The refund as a `Payment` related to its purchase.
@@ -110,10 +114,7 @@ pub fn purchase<'a>(view: &'a View) -> PurchaseBody<'a> {
     let facts = &view.facts;
     PurchaseBody {
         brand_id: &facts.brand_id,
-        client: ClientBody {
-            email: &facts.client.email,
-            full_name: &facts.client.full_name,
-        },
+        client: client(view),
         company_id: &facts.company_id,
         id: &view.record.id,
         is_test: facts.is_test,

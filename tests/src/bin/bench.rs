@@ -437,94 +437,124 @@ fn print_table(rows: &[Value], n: usize) {
     println!(
         "{n} requests per measurement; rps ratio is against the floor named in the README (POST: one-cas, GET: open-store, refused: noop)\n"
     );
-    println!(
-        "| {:<26} | {:>9} | {:>9} | {:>8} | {:>8} | {:>7} | {:>7} | {:>9} | {:>7} | {:>9} | {:>8} | {:>9} |",
-        "operation",
-        "median µs",
-        "p99 µs",
-        "rps c1",
-        "rps c8",
-        "÷floor1",
-        "÷floor8",
-        "native µs",
-        "wasm÷nat",
-        "wasm KiB",
-        "compile ms",
-        "POST ops"
-    );
-    println!("|{}|", ["---"; 12].join("|"));
-    for r in rows {
-        let opt = |v: &Value, digits: usize| v.as_f64().map_or("-".to_string(), |x| format!("{x:.digits$}"));
+    let opt = |v: &Value, digits: usize| v.as_f64().map_or("-".to_string(), |x| format!("{x:.digits$}"));
+    let num = |v: &Value, digits: usize| format!("{:.digits$}", v.as_f64().unwrap_or(0.0));
+    let cells = rows.iter().map(|r| {
         let ops = match &r["store_ops_per_post"] {
             Value::Null => "-".to_string(),
             o => format!("{}/{}/{}", o["opens"], o["reads"], o["writes"]),
         };
-        println!(
-            "| {:<26} | {:>9.0} | {:>9.0} | {:>8.0} | {:>8.0} | {:>7} | {:>7} | {:>9} | {:>7} | {:>9.0} | {:>8.0} | {:>9} |",
-            r["operation"].as_str().unwrap_or(""),
-            r["median_us"].as_f64().unwrap_or(0.0),
-            r["p99_us"].as_f64().unwrap_or(0.0),
-            r["rps_c1"].as_f64().unwrap_or(0.0),
-            r["rps_c8"].as_f64().unwrap_or(0.0),
+        vec![
+            r["operation"].as_str().unwrap_or("").to_string(),
+            num(&r["median_us"], 0),
+            num(&r["p99_us"], 0),
+            num(&r["rps_c1"], 0),
+            num(&r["rps_c8"], 0),
             opt(&r["floor_ratio_c1"], 2),
             opt(&r["floor_ratio_c8"], 2),
             opt(&r["native_median_us"], 1),
             opt(&r["sandbox_cost"], 1),
-            r["wasm_bytes"].as_f64().unwrap_or(0.0) / 1024.0,
-            r["compile_ms"].as_f64().unwrap_or(0.0),
+            format!("{:.0}", r["wasm_bytes"].as_f64().unwrap_or(0.0) / 1024.0),
+            num(&r["compile_ms"], 0),
             ops,
-        );
-    }
+        ]
+    });
+    print_markdown(
+        &[
+            "operation",
+            "median µs",
+            "p99 µs",
+            "rps c1",
+            "rps c8",
+            "÷floor1",
+            "÷floor8",
+            "native µs",
+            "wasm÷nat",
+            "wasm KiB",
+            "compile ms",
+            "POST ops",
+        ],
+        cells,
+    );
 }
 
 fn print_breakdown_table(rows: &[Value]) {
     println!(
         "\nWhere one request's time goes ({COUNTED} requests one at a time, call hook on; µs are means)\n"
     );
-    println!(
-        "| {:<26} | {:>8} | {:>8} | {:>11} | {:>8} | {:>10} | {:>13} | {:>11} |",
-        "operation",
-        "total µs",
-        "guest µs",
-        "host fns µs",
-        "other µs",
-        "host calls",
-        "guest entries",
-        "page faults"
+    let cells = rows.iter().map(|r| {
+        let b = |field: &str, digits: usize| {
+            format!("{:.digits$}", r["breakdown"][field].as_f64().unwrap_or(0.0))
+        };
+        vec![
+            r["operation"].as_str().unwrap_or("").to_string(),
+            b("total_us", 0),
+            b("guest_us", 0),
+            b("host_calls_us", 0),
+            b("other_us", 0),
+            b("host_calls", 1),
+            b("guest_entries", 1),
+            b("page_faults", 1),
+        ]
+    });
+    print_markdown(
+        &[
+            "operation",
+            "total µs",
+            "guest µs",
+            "host fns µs",
+            "other µs",
+            "host calls",
+            "guest entries",
+            "page faults",
+        ],
+        cells,
     );
-    println!("|{}|", ["---"; 8].join("|"));
-    for r in rows {
-        let b = |field: &str| r["breakdown"][field].as_f64().unwrap_or(0.0);
-        println!(
-            "| {:<26} | {:>8.0} | {:>8.0} | {:>11.0} | {:>8.0} | {:>10.1} | {:>13.1} | {:>11.1} |",
-            r["operation"].as_str().unwrap_or(""),
-            b("total_us"),
-            b("guest_us"),
-            b("host_calls_us"),
-            b("other_us"),
-            b("host_calls"),
-            b("guest_entries"),
-            b("page_faults"),
-        );
-    }
 }
 
 fn print_tcp_table(rows: &[Value]) {
     println!("\nOver TCP (serve mode), latency at concurrency 1\n");
-    println!(
-        "| {:<26} | {:>16} | {:>13} | {:>17} | {:>14} |",
-        "operation", "keep-alive med µs", "keep-alive p99", "Connection: close", "close p99 µs"
+    let us = |v: &Value| format!("{:.0}", v.as_f64().unwrap_or(0.0));
+    let cells = rows.iter().map(|r| {
+        vec![
+            r["operation"].as_str().unwrap_or("").to_string(),
+            us(&r["keep_alive"]["median_us"]),
+            us(&r["keep_alive"]["p99_us"]),
+            us(&r["close"]["median_us"]),
+            us(&r["close"]["p99_us"]),
+        ]
+    });
+    print_markdown(
+        &[
+            "operation",
+            "keep-alive med µs",
+            "keep-alive p99",
+            "Connection: close",
+            "close p99 µs",
+        ],
+        cells,
     );
-    println!("|{}|", ["---"; 5].join("|"));
-    for r in rows {
-        println!(
-            "| {:<26} | {:>16.0} | {:>13.0} | {:>17.0} | {:>14.0} |",
-            r["operation"].as_str().unwrap_or(""),
-            r["keep_alive"]["median_us"].as_f64().unwrap_or(0.0),
-            r["keep_alive"]["p99_us"].as_f64().unwrap_or(0.0),
-            r["close"]["median_us"].as_f64().unwrap_or(0.0),
-            r["close"]["p99_us"].as_f64().unwrap_or(0.0),
-        );
+}
+
+/// A Markdown table as BENCHMARKS.md holds them: the operation left-aligned in 26 columns,
+/// every figure right-aligned under its header.
+fn print_markdown(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) {
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(headers)
+            .enumerate()
+            .map(|(i, (cell, header))| match i {
+                0 => format!("{cell:<26}"),
+                _ => format!("{cell:>width$}", width = header.chars().count()),
+            })
+            .collect();
+        println!("| {} |", padded.join(" | "));
+    };
+    line(&headers.iter().map(|h| h.to_string()).collect::<Vec<_>>());
+    println!("|{}|", vec!["---"; headers.len()].join("|"));
+    for row in rows {
+        line(&row);
     }
 }
 
