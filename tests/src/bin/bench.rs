@@ -3,7 +3,7 @@
 //! Through the test host (in-process, in-memory store): the floors (no-op, open-only, one CAS),
 //! then for each API a POST refund (fresh Idempotency-Key each time), a GET of it and a refused
 //! POST; median and p99 latency at concurrency 1, requests per second at 1 and 8, each against
-//! its floor; the same handlers called natively (what the sandbox costs); and per component the
+//! its floor (the two measured in turns, so both see the same machine); the same handlers called natively (what the sandbox costs); and per component the
 //! .wasm size, compile time and store operations of one POST. Prints a table and writes
 //! `target/bench.json`. `BENCH_REQUESTS` sets the requests per measurement (default 400);
 //! `BENCH_REFUNDS_PER_SOURCE` how many refunds each source takes before the next (default 20;
@@ -19,6 +19,8 @@ use refund_host::crossings::break_down;
 use refund_host::{App, TestHost, apis, native, workspace_root};
 use serde_json::{Value, json};
 use std::future::Future;
+use std::ops::Range;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -37,22 +39,87 @@ where
     F: Fn(usize) -> Fut + Send + Sync + Clone + 'static,
     Fut: Future<Output = ()> + Send,
 {
-    let mut times = Vec::with_capacity(n);
+    let (times, c1) = one_at_a_time(&op, 0..n).await;
+    let c8 = from_eight_tasks(&op, n..2 * n).await;
+    stats(times, c1, c8)
+}
+
+/// Requests per turn when an operation and its floor take turns.
+const TURN: usize = 50;
+
+/// Measures `op` as [`measure`] does, and its floor with it: the two take turns of [`TURN`]
+/// requests (which goes first alternates), so both run on the same machine. This VM's speed
+/// drifts by 10-40% within a run, so a floor measured minutes before the operation moved the
+/// ratio by as much as the component did.
+async fn measure_against<F, Fut, G, Gut>(n: usize, op: F, floor: G) -> (Stats, Stats)
+where
+    F: Fn(usize) -> Fut + Send + Sync + Clone + 'static,
+    Fut: Future<Output = ()> + Send,
+    G: Fn(usize) -> Gut + Send + Sync + Clone + 'static,
+    Gut: Future<Output = ()> + Send,
+{
+    let turns = || (0..n.div_ceil(TURN)).map(move |t| (t, t * TURN..((t + 1) * TURN).min(n)));
+    let (mut op_times, mut floor_times) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut op_c1, mut floor_c1) = (Duration::ZERO, Duration::ZERO);
+    for (turn, range) in turns() {
+        for op_now in [turn % 2 == 1, turn % 2 == 0] {
+            if op_now {
+                let (times, took) = one_at_a_time(&op, range.clone()).await;
+                op_times.extend(times);
+                op_c1 += took;
+            } else {
+                let (times, took) = one_at_a_time(&floor, range.clone()).await;
+                floor_times.extend(times);
+                floor_c1 += took;
+            }
+        }
+    }
+    let (mut op_c8, mut floor_c8) = (Duration::ZERO, Duration::ZERO);
+    for (turn, range) in turns() {
+        let range = n + range.start..n + range.end;
+        for op_now in [turn % 2 == 1, turn % 2 == 0] {
+            if op_now {
+                op_c8 += from_eight_tasks(&op, range.clone()).await;
+            } else {
+                floor_c8 += from_eight_tasks(&floor, range.clone()).await;
+            }
+        }
+    }
+    (
+        stats(op_times, op_c1, op_c8),
+        stats(floor_times, floor_c1, floor_c8),
+    )
+}
+
+/// The latency of each `op(i)` for `i` in `range`, run one at a time, and their total time.
+async fn one_at_a_time<F, Fut>(op: &F, range: Range<usize>) -> (Vec<Duration>, Duration)
+where
+    F: Fn(usize) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let mut times = Vec::with_capacity(range.len());
     let started = Instant::now();
-    for i in 0..n {
+    for i in range {
         let t = Instant::now();
         op(i).await;
         times.push(t.elapsed());
     }
-    let rps1 = n as f64 / started.elapsed().as_secs_f64();
-    times.sort();
+    (times, started.elapsed())
+}
+
+/// How long `op(i)` for every `i` in `range` took, spread over 8 tasks.
+async fn from_eight_tasks<F, Fut>(op: &F, range: Range<usize>) -> Duration
+where
+    F: Fn(usize) -> Fut + Send + Sync + Clone + 'static,
+    Fut: Future<Output = ()> + Send,
+{
     let started = Instant::now();
     let tasks: Vec<_> = (0..8)
         .map(|t| {
-            let op = op.clone();
+            let (op, range) = (op.clone(), range.clone());
             tokio::spawn(async move {
-                for i in (t..n).step_by(8) {
-                    op(n + i).await;
+                for i in range.skip(t).step_by(8) {
+                    op(i).await;
                 }
             })
         })
@@ -60,12 +127,29 @@ where
     for task in tasks {
         task.await.expect("a benchmark task panicked");
     }
-    let rps8 = n as f64 / started.elapsed().as_secs_f64();
+    started.elapsed()
+}
+
+fn stats(mut times: Vec<Duration>, c1: Duration, c8: Duration) -> Stats {
+    let n = times.len();
+    times.sort();
     Stats {
         median: times[n / 2],
         p99: times[(n * 99 / 100).min(n - 1)],
-        rps1,
-        rps8,
+        rps1: n as f64 / c1.as_secs_f64(),
+        rps8: n as f64 / c8.as_secs_f64(),
+    }
+}
+
+/// A request to a floor component (`/noop`, `/open`, `/cas`), as an operation to measure.
+fn floor_request(
+    floors: &TestHost,
+    path: &'static str,
+) -> impl Fn(usize) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync + Clone + 'static {
+    let host = floors.clone();
+    move |_| {
+        let host = host.clone();
+        Box::pin(async move { expect(host.request("GET", path, &[], "").await.status, &[200], path) })
     }
 }
 
@@ -125,15 +209,8 @@ async fn main() -> Result<()> {
     let mut rows: Vec<Value> = Vec::new();
 
     let floors = TestHost::of(floors_app.clone());
-    let mut floor = std::collections::HashMap::new();
     for (name, path) in [("noop", "/noop"), ("open-store", "/open"), ("one-cas", "/cas")] {
-        let host = floors.clone();
-        let stats = measure(n, move |_| {
-            let host = host.clone();
-            async move { expect(host.request("GET", path, &[], "").await.status, &[200], path) }
-        })
-        .await;
-        floor.insert(name, stats);
+        let stats = measure(n, floor_request(&floors, path)).await;
         let counting = floors.counting_crossings();
         let split = break_down(COUNTED, |_| counting.request("GET", path, &[], "")).await;
         let (size, compile) = floors_app.component_stats(name).unwrap_or_default();
@@ -162,17 +239,21 @@ async fn main() -> Result<()> {
         let (h, a) = (host.clone(), api.clone());
         let busy = Arc::new(AtomicUsize::new(0));
         let b = busy.clone();
-        let post = measure(n, move |i| {
-            let (h, a, b) = (h.clone(), a.clone(), b.clone());
-            async move {
-                let id = (a.source_id)(FIRST_SOURCE + (i / per_source) as u32);
-                let status = a.refund_at(&h, &id, Some(&format!("bench-{i}"))).await.status;
-                expect(status, &[200, 201, 503], "POST");
-                if status == 503 {
-                    b.fetch_add(1, Ordering::Relaxed);
+        let (post, post_floor) = measure_against(
+            n,
+            move |i| {
+                let (h, a, b) = (h.clone(), a.clone(), b.clone());
+                async move {
+                    let id = (a.source_id)(FIRST_SOURCE + (i / per_source) as u32);
+                    let status = a.refund_at(&h, &id, Some(&format!("bench-{i}"))).await.status;
+                    expect(status, &[200, 201, 503], "POST");
+                    if status == 503 {
+                        b.fetch_add(1, Ordering::Relaxed);
+                    }
                 }
-            }
-        })
+            },
+            floor_request(&floors, "/cas"),
+        )
         .await;
         let busy = busy.load(Ordering::Relaxed);
         let counting = host.counting_crossings();
@@ -192,16 +273,20 @@ async fn main() -> Result<()> {
         let ops = last.ops;
         let get_path = (api.get_path_of)(&full, &last.json());
         let (h, path, auth_value) = (host.clone(), get_path.clone(), token.clone());
-        let get = measure(n, move |_| {
-            let (h, path, auth_value) = (h.clone(), path.clone(), auth_value.clone());
-            async move {
-                expect(
-                    h.request("GET", &path, &[(auth, &auth_value)], "").await.status,
-                    &[200],
-                    "GET",
-                )
-            }
-        })
+        let (get, get_floor) = measure_against(
+            n,
+            move |_| {
+                let (h, path, auth_value) = (h.clone(), path.clone(), auth_value.clone());
+                async move {
+                    expect(
+                        h.request("GET", &path, &[(auth, &auth_value)], "").await.status,
+                        &[200],
+                        "GET",
+                    )
+                }
+            },
+            floor_request(&floors, "/open"),
+        )
         .await;
         let get_split = break_down(COUNTED, |_| {
             let (counting, path, token) = (&counting, &get_path, &token);
@@ -213,16 +298,20 @@ async fn main() -> Result<()> {
         bad[api.amount_field] = json!("not a number");
         let bad = bad.to_string().into_bytes();
         let (h, a, b) = (host.clone(), api.clone(), bad.clone());
-        let refused = measure(n, move |_| {
-            let (h, a, b) = (h.clone(), a.clone(), b.clone());
-            async move {
-                expect(
-                    a.post(&h, b, "application/json", None).await.status,
-                    &[400],
-                    "refused",
-                )
-            }
-        })
+        let (refused, refused_floor) = measure_against(
+            n,
+            move |_| {
+                let (h, a, b) = (h.clone(), a.clone(), b.clone());
+                async move {
+                    expect(
+                        a.post(&h, b, "application/json", None).await.status,
+                        &[400],
+                        "refused",
+                    )
+                }
+            },
+            floor_request(&floors, "/noop"),
+        )
         .await;
 
         let refused_split = break_down(COUNTED, |_| {
@@ -304,7 +393,7 @@ async fn main() -> Result<()> {
         let mut post_row = row(
             &format!("{c} POST"),
             post,
-            Some(floor["one-cas"]),
+            Some(post_floor),
             Some(native_post),
             size,
             compile,
@@ -316,7 +405,7 @@ async fn main() -> Result<()> {
         let mut get_row = row(
             &format!("{c} GET"),
             get,
-            Some(floor["open-store"]),
+            Some(get_floor),
             Some(native_get),
             size,
             compile,
@@ -327,7 +416,7 @@ async fn main() -> Result<()> {
         let mut refused_row = row(
             &format!("{c} refused"),
             refused,
-            Some(floor["noop"]),
+            Some(refused_floor),
             Some(native_refused),
             size,
             compile,
@@ -423,6 +512,7 @@ fn row(
         "p99_us": us(s.p99),
         "rps_c1": s.rps1,
         "rps_c8": s.rps8,
+        "floor_median_us": floor.map(|f| us(f.median)),
         "floor_ratio_c1": floor.map(|f| s.rps1 / f.rps1),
         "floor_ratio_c8": floor.map(|f| s.rps8 / f.rps8),
         "native_median_us": native.map(us),
@@ -435,7 +525,7 @@ fn row(
 
 fn print_table(rows: &[Value], n: usize) {
     println!(
-        "{n} requests per measurement; rps ratio is against the floor named in the README (POST: one-cas, GET: open-store, refused: noop)\n"
+        "{n} requests per measurement; each operation takes turns of {TURN} requests with its floor (POST: one-cas, GET: open-store, refused: noop): `floor µs` is that floor's median, ÷floor the rps ratio to it\n"
     );
     let opt = |v: &Value, digits: usize| v.as_f64().map_or("-".to_string(), |x| format!("{x:.digits$}"));
     let num = |v: &Value, digits: usize| format!("{:.digits$}", v.as_f64().unwrap_or(0.0));
@@ -450,6 +540,7 @@ fn print_table(rows: &[Value], n: usize) {
             num(&r["p99_us"], 0),
             num(&r["rps_c1"], 0),
             num(&r["rps_c8"], 0),
+            opt(&r["floor_median_us"], 0),
             opt(&r["floor_ratio_c1"], 2),
             opt(&r["floor_ratio_c8"], 2),
             opt(&r["native_median_us"], 1),
@@ -466,6 +557,7 @@ fn print_table(rows: &[Value], n: usize) {
             "p99 µs",
             "rps c1",
             "rps c8",
+            "floor µs",
             "÷floor1",
             "÷floor8",
             "native µs",
@@ -635,5 +727,53 @@ mod tcp {
             buf.extend_from_slice(&chunk[..read]);
         }
         Ok(status)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// An operation that notes each call as `(who, i)`.
+    fn noting(
+        log: &Arc<Mutex<Vec<(char, usize)>>>,
+        who: char,
+    ) -> impl Fn(usize) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync + Clone + 'static {
+        let log = log.clone();
+        move |i| {
+            log.lock().unwrap().push((who, i));
+            Box::pin(async {})
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_operation_and_its_floor_take_turns_with_every_index_once() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let n = 2 * TURN + 7;
+        let (op, floor) = measure_against(n, noting(&log, 'o'), noting(&log, 'f')).await;
+        let log = log.lock().unwrap().clone();
+        for who in ['o', 'f'] {
+            let mut seen: Vec<usize> = log.iter().filter(|(w, _)| *w == who).map(|(_, i)| *i).collect();
+            seen.sort();
+            assert_eq!(
+                seen,
+                (0..2 * n).collect::<Vec<_>>(),
+                "{who}: each index once, c1 then c8"
+            );
+        }
+        // One at a time, the floor goes first in even turns and the operation in odd ones.
+        let c1: String = log.iter().take(2 * n).map(|(w, _)| *w).collect();
+        let turns = format!(
+            "{}{}{}{}{}{}",
+            "f".repeat(TURN),
+            "o".repeat(TURN),
+            "o".repeat(TURN),
+            "f".repeat(TURN),
+            "f".repeat(7),
+            "o".repeat(7)
+        );
+        assert_eq!(c1, turns);
+        assert!(op.rps1 > 0.0 && floor.rps8 > 0.0 && op.median <= op.p99);
     }
 }
