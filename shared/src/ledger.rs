@@ -2,11 +2,13 @@
 //! change, a replaced source) is a compare-and-swap of that one record. Two concurrent refunds can
 //! therefore never together exceed what was captured, on one machine or many.
 
+mod extra;
 mod record;
 mod refunds;
 mod seen_keys;
 mod stored_json;
 
+pub use extra::Extra;
 pub use record::{IdempotencyEntry, RECORD_VERSION, RefundEntry, SourceRecord};
 pub use refunds::{Held, Refunds};
 pub use seen_keys::SeenKeys;

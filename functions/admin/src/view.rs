@@ -1,10 +1,9 @@
 //! How the admin API shows a source: its data plus what has been refunded.
 
-use refund_shared::ledger::{SourceRecord, StoredJson};
+use refund_shared::ledger::{Extra, SourceRecord, StoredJson};
 use refund_shared::money;
 use refund_shared::{AppResult, Decimal};
 use serde::Serialize;
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 #[derive(Serialize)]
@@ -24,7 +23,7 @@ pub struct SourceView<'a> {
     refunds: Vec<RefundView<'a>>,
     source: &'a StoredJson,
     /// State the APIs keep with the source (attempt history, customer balance).
-    state: &'a BTreeMap<String, Value>,
+    state: &'a Extra,
 }
 
 #[derive(Serialize)]

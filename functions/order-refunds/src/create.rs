@@ -161,11 +161,10 @@ pub fn credit_balance(record: &mut SourceRecord, amount: Decimal) {
     let current = record
         .extra
         .get(BALANCE)
-        .and_then(|v| v.as_str())
+        .and_then(|v| v.read::<String>("the balance").ok())
         .and_then(|s| s.parse::<Decimal>().ok())
         .unwrap_or_default();
-    record.extra.insert(
-        BALANCE.into(),
-        serde_json::Value::String((current + amount).to_string()),
-    );
+    record
+        .extra
+        .set(BALANCE, StoredJson::of(&(current + amount).to_string()));
 }

@@ -2,29 +2,34 @@
 //! in the source record (newest first) so users can see why a refund failed, as the seed
 //! tells them to.
 
-use refund_shared::ledger::SourceRecord;
+use refund_shared::ledger::{SourceRecord, StoredJson};
 use serde_json::{Value, json};
 
 const KEY: &str = "attempts";
 /// Only the newest attempts are kept, so the record stays small whatever a client retries.
 pub const MAX_KEPT: usize = 100;
 
+/// Puts `attempt` first; the earlier ones are copied as their text, not parsed.
 pub fn record(record: &mut SourceRecord, attempt: Value) {
-    let list = record.extra.entry(KEY.into()).or_insert_with(|| json!([]));
-    if let Value::Array(items) = list {
-        items.insert(0, attempt);
-        items.truncate(MAX_KEPT);
-    }
+    let mut items = of(record).map(StoredJson::items).unwrap_or_default();
+    items.insert(
+        0,
+        serde_json::value::to_raw_value(&attempt).expect("an attempt always serializes"),
+    );
+    items.truncate(MAX_KEPT);
+    record.extra.set(KEY, StoredJson::of(&items));
 }
 
-/// Every attempt, newest first, borrowed from the record.
-pub fn of(record: &SourceRecord) -> &Value {
-    static NONE: Value = Value::Array(Vec::new());
-    record.extra.get(KEY).unwrap_or(&NONE)
+/// Every attempt, newest first, as stored (none yet: `None`).
+pub fn of(record: &SourceRecord) -> Option<&StoredJson> {
+    record.extra.get(KEY)
 }
 
-pub fn all(record: &SourceRecord) -> Value {
-    of(record).clone()
+/// Every attempt, newest first, parsed.
+pub fn all(record: &SourceRecord) -> Vec<Value> {
+    of(record)
+        .and_then(|list| list.read("the attempts").ok())
+        .unwrap_or_default()
 }
 
 pub fn success(amount: i64, payment_id: &str, now: i64) -> Value {

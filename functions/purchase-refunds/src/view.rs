@@ -3,7 +3,7 @@
 use crate::purchase::View;
 use crate::{KIND, attempts};
 use refund_shared::http::Response;
-use refund_shared::ledger::RefundEntry;
+use refund_shared::ledger::{RefundEntry, StoredJson};
 use refund_shared::store::Store;
 use refund_shared::{AppError, AppResult, Ctx};
 use serde::Serialize;
@@ -35,13 +35,10 @@ pub fn payment(view: &View, entry: &RefundEntry) -> Value {
         .clone()
         .unwrap_or_else(|| view.record.id.clone());
     let generated = format!("{base}-R{}", entry.seq);
-    let own_attempts: Vec<Value> = match attempts::all(view.record) {
-        Value::Array(items) => items
-            .into_iter()
-            .filter(|a| a["payment_id"] == entry.id.as_str())
-            .collect(),
-        _ => Vec::new(),
-    };
+    let own_attempts: Vec<Value> = attempts::all(view.record)
+        .into_iter()
+        .filter(|a| a["payment_id"] == entry.id.as_str())
+        .collect();
     json!({
         "type": "payment",
         "id": entry.id,
@@ -107,7 +104,16 @@ struct Totals<'a> {
 
 #[derive(Serialize)]
 struct AttemptsBody<'a> {
-    attempts: &'a Value,
+    /// As stored, written out verbatim; `[]` before the first attempt.
+    #[serde(serialize_with = "stored_or_empty")]
+    attempts: Option<&'a StoredJson>,
+}
+
+fn stored_or_empty<S: serde::Serializer>(list: &Option<&StoredJson>, s: S) -> Result<S::Ok, S::Error> {
+    match list {
+        Some(list) => list.serialize(s),
+        None => s.collect_seq(std::iter::empty::<()>()),
+    }
 }
 
 pub fn purchase<'a>(view: &'a View) -> PurchaseBody<'a> {

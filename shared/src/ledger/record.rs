@@ -1,10 +1,9 @@
 //! The stored record of one refundable source and the refunds taken against it.
 
-use super::{Held, Idempotency, NewRefund, Refunds, SeenKeys, StoredJson};
+use super::{Extra, Held, Idempotency, NewRefund, Refunds, SeenKeys, StoredJson};
 use crate::error::{AppError, AppResult};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -47,9 +46,10 @@ pub struct SourceRecord {
     pub next_seq: u64,
     #[serde(default)]
     pub idempotency: SeenKeys,
-    /// State an API keeps with the source beyond its refunds (attempt history, balances).
+    /// State an API keeps with the source beyond its refunds (attempt history, balances, the
+    /// outbox), each member as its stored text.
     #[serde(default)]
-    pub extra: BTreeMap<String, Value>,
+    pub extra: Extra,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,7 +101,7 @@ impl SourceRecord {
             held_parts: BTreeMap::new(),
             next_seq: 0,
             idempotency: SeenKeys::default(),
-            extra: BTreeMap::new(),
+            extra: Extra::default(),
         }
     }
 

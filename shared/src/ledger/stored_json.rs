@@ -42,6 +42,12 @@ impl StoredJson {
         serde_json::from_slice(self.0.get().as_bytes())
             .map_err(|e| AppError::Store(format!("{what} is unreadable: {e}")))
     }
+
+    /// The items of a stored array, each as its text; anything but an array has none. (The
+    /// same type as a record's refunds, so the .wasm holds one reader and writer for both.)
+    pub fn items(&self) -> Vec<Box<RawValue>> {
+        serde_json::from_slice(self.0.get().as_bytes()).unwrap_or_default()
+    }
 }
 
 impl PartialEq for StoredJson {
