@@ -23,11 +23,7 @@ pub fn raise(record: &mut SourceRecord, event_type: &str, fields: Map<String, Va
     event.insert("type".into(), json!(event_type));
     event.insert("createdAt".into(), json!(now));
     event.insert("delivered".into(), json!(false));
-    let mut items = record
-        .extra
-        .get(OUTBOX)
-        .map(StoredJson::items)
-        .unwrap_or_default();
+    let mut items = record.extra.list(OUTBOX);
     items.push(serde_json::value::to_raw_value(&event).expect("an event always serializes"));
     record.extra.set(OUTBOX, StoredJson::of(&items));
 }
@@ -49,11 +45,7 @@ pub fn refund_fields(record: &SourceRecord, refund: &RefundEntry) -> Map<String,
 
 /// Every event still in the outbox, oldest first.
 pub fn events(record: &SourceRecord) -> Vec<Value> {
-    // Read as a `Value`, not a `Vec`: the .wasm has that reader already.
-    match record.extra.get(OUTBOX).map(|outbox| outbox.read("the outbox")) {
-        Some(Ok(Value::Array(items))) => items,
-        _ => Vec::new(),
-    }
+    record.extra.values(OUTBOX)
 }
 
 /// The events not delivered yet, oldest first.
@@ -69,11 +61,9 @@ pub fn pending(record: &SourceRecord) -> Vec<Value> {
 /// escaped, and no event has a nested member of that name.
 pub fn pending_count(record: &SourceRecord) -> usize {
     const PENDING: &[u8] = br#""delivered":false"#;
-    let Some(outbox) = record.extra.get(OUTBOX) else {
-        return 0;
-    };
-    outbox
-        .items()
+    record
+        .extra
+        .list(OUTBOX)
         .iter()
         .filter(|event| {
             event

@@ -11,7 +11,7 @@ pub const MAX_KEPT: usize = 100;
 
 /// Puts `attempt` first; the earlier ones are copied as their text, not parsed.
 pub fn record(record: &mut SourceRecord, attempt: Value) {
-    let mut items = of(record).map(StoredJson::items).unwrap_or_default();
+    let mut items = record.extra.list(KEY);
     items.insert(
         0,
         serde_json::value::to_raw_value(&attempt).expect("an attempt always serializes"),
@@ -27,9 +27,7 @@ pub fn of(record: &SourceRecord) -> Option<&StoredJson> {
 
 /// Every attempt, newest first, parsed.
 pub fn all(record: &SourceRecord) -> Vec<Value> {
-    of(record)
-        .and_then(|list| list.read("the attempts").ok())
-        .unwrap_or_default()
+    record.extra.values(KEY)
 }
 
 pub fn success(amount: i64, payment_id: &str, now: i64) -> Value {

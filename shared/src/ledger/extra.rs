@@ -10,6 +10,8 @@
 use super::StoredJson;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+use serde_json::value::RawValue;
 use std::fmt;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -19,6 +21,20 @@ impl Extra {
     pub fn get(&self, name: &str) -> Option<&StoredJson> {
         let at = self.0.binary_search_by(|(n, _)| n.as_str().cmp(name)).ok()?;
         Some(&self.0[at].1)
+    }
+
+    /// The items of the list stored under `name`, each as its text (none when there is none).
+    pub fn list(&self, name: &str) -> Vec<Box<RawValue>> {
+        self.get(name).map(StoredJson::items).unwrap_or_default()
+    }
+
+    /// The items of that list, parsed.
+    pub fn values(&self, name: &str) -> Vec<Value> {
+        // Read as one `Value`, not a `Vec`: every .wasm has that reader already.
+        match self.get(name).map(|list| list.read(name)) {
+            Some(Ok(Value::Array(items))) => items,
+            _ => Vec::new(),
+        }
     }
 
     /// Sets `name`, keeping the members in name order (as a map is stored).
