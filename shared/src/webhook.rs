@@ -46,11 +46,20 @@ pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
 
 /// The body a receiver gets: the event without the outbox's own bookkeeping.
 pub fn payload(event: &Value) -> Vec<u8> {
-    let mut event = event.clone();
-    if let Some(map) = event.as_object_mut() {
-        map.remove("delivered");
+    serde_json::to_vec(&Payload(event)).unwrap_or_default()
+}
+
+/// Writes an event's members but `delivered`. (Not a copy with the member removed: a map's
+/// removal code was ~5.5 KB of every .wasm, and nothing else removes from one.)
+struct Payload<'a>(&'a Value);
+
+impl serde::Serialize for Payload<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Object(map) => serializer.collect_map(map.iter().filter(|(k, _)| *k != "delivered")),
+            other => other.serialize(serializer),
+        }
     }
-    serde_json::to_vec(&event).unwrap_or_default()
 }
 
 /// Sends the record's pending events in order, stopping at the first failure (so a receiver
@@ -175,6 +184,13 @@ mod tests {
             sent.borrow().len(),
             2,
             "nothing is sent past a failure (order is kept)"
+        );
+        assert!(
+            sent.borrow()
+                .iter()
+                .all(|e| e.get("delivered").is_none() && e.get("id").is_some()),
+            "an event goes without the outbox's bookkeeping: {:?}",
+            sent.borrow()
         );
         let stored = SourceRecord::decode(&ctx.store.raw(&source_key("invoice", "7")).unwrap()).unwrap();
         let pending: Vec<Value> = outbox::pending(&stored).iter().map(|e| e["n"].clone()).collect();
