@@ -3,12 +3,14 @@
 //! therefore never together exceed what was captured, on one machine or many.
 
 mod extra;
+mod parts;
 mod record;
 mod refunds;
 mod seen_keys;
 mod stored_json;
 
 pub use extra::Extra;
+pub use parts::Parts;
 pub use record::{IdempotencyEntry, RECORD_VERSION, RefundEntry, SourceRecord};
 pub use refunds::{Held, Refunds};
 pub use seen_keys::SeenKeys;
@@ -18,7 +20,6 @@ use crate::error::{AppError, AppResult};
 use crate::outbox;
 use crate::store::Store;
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
 
 /// How many times a change is re-read and re-decided after losing a race before the client is
 /// told to retry (503). High enough that dozens of concurrent refunds on one source all settle.
@@ -43,7 +44,7 @@ pub struct NewRefund {
     pub id: String,
     pub amount: Decimal,
     /// What it charges against each refundable part (invoice, row, shipping...), if any.
-    pub parts: BTreeMap<String, Decimal>,
+    pub parts: Parts,
     pub status: String,
     /// Whether the amount stays taken (`false` for a refund recorded as already failed).
     pub holds_funds: bool,

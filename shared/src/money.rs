@@ -235,7 +235,7 @@ pub fn serialize<S: serde::Serializer>(amount: &Decimal, s: S) -> Result<S::Ok, 
 }
 
 /// Reads an amount back from a stored record: `#[serde(deserialize_with = "money::stored")]`
-/// (a map of amounts by part: [`stored_parts`]). Records are written by rust_decimal's own
+/// (a map of amounts by part: `ledger::Parts`). Records are written by rust_decimal's own
 /// serde, as plain decimal strings, and read back exactly. Not rust_decimal's reader: it also
 /// takes scientific notation and rounds, which a record never holds, and was ~6 KB of each
 /// .wasm.
@@ -248,14 +248,8 @@ pub fn stored_some<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Deci
     stored(d).map(Some)
 }
 
-/// [`stored`] for a map of amounts by part.
-pub fn stored_parts<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<std::collections::BTreeMap<String, Decimal>, D::Error> {
-    d.deserialize_map(StoredParts)
-}
-
-struct StoredAmount;
+/// [`stored`] as a seed, for the amounts of a map.
+pub(crate) struct StoredAmount;
 
 impl<'de> serde::de::Visitor<'de> for StoredAmount {
     type Value = Decimal;
@@ -271,22 +265,6 @@ impl<'de> serde::de::DeserializeSeed<'de> for StoredAmount {
     type Value = Decimal;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Decimal, D::Error> {
         d.deserialize_str(self)
-    }
-}
-
-struct StoredParts;
-
-impl<'de> serde::de::Visitor<'de> for StoredParts {
-    type Value = std::collections::BTreeMap<String, Decimal>;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a map of decimal strings")
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut parts = std::collections::BTreeMap::new();
-        while let Some(part) = map.next_key::<String>()? {
-            parts.insert(part, map.next_value_seed(StoredAmount)?);
-        }
-        Ok(parts)
     }
 }
 
@@ -398,12 +376,11 @@ mod tests {
         struct Stored {
             #[serde(deserialize_with = "stored")]
             amount: Decimal,
-            #[serde(deserialize_with = "stored_parts")]
-            parts: std::collections::BTreeMap<String, Decimal>,
+            parts: crate::ledger::Parts,
         }
         let read: Stored = serde_json::from_str(r#"{"amount":"10.50","parts":{"row:1":"0.10"}}"#).unwrap();
         assert_eq!(read.amount.to_string(), "10.50");
-        assert_eq!(read.parts["row:1"].to_string(), "0.10");
+        assert_eq!(read.parts.get("row:1").unwrap().to_string(), "0.10");
         // What a record never holds is refused, not rounded or converted.
         for bad in [
             r#"{"amount":"1e2","parts":{}}"#,

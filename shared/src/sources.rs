@@ -11,18 +11,17 @@ pub mod purchase;
 use crate::currency::Currency;
 use crate::error::{AppResult, Errors};
 use crate::json::Obj;
-use crate::ledger::{RefundIds, SourceRecord, StoredJson};
+use crate::ledger::{Parts, RefundIds, SourceRecord, StoredJson};
 use crate::money::{self, AmountSyntax};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// What a validated admin body amounts to in the ledger.
 pub struct Loaded {
     pub currency: Currency,
     pub captured: Decimal,
-    pub parts: BTreeMap<String, Decimal>,
+    pub parts: Parts,
     /// The normalized body, stored as the record's `data`.
     pub data: StoredJson,
 }

@@ -11,7 +11,6 @@ use refund_shared::store::Store;
 use refund_shared::webhook;
 use refund_shared::{AppError, AppResult, Ctx, Errors, idempotency, money};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
     req.require_json()?;
@@ -58,7 +57,7 @@ fn decide(asked: &RefundCreate, record: &SourceRecord, seq: u64) -> AppResult<Ne
     }
     let part = asked.payment_id.as_ref().map(|id| payment_part(id));
     if let (Some(id), Some(part)) = (&asked.payment_id, &part)
-        && !record.parts.contains_key(part)
+        && !record.parts.contains(part)
     {
         errors.push(
             "payment.id",
@@ -103,9 +102,7 @@ fn decide(asked: &RefundCreate, record: &SourceRecord, seq: u64) -> AppResult<Ne
     Ok(NewRefund {
         id: refund_id(&record.id, seq),
         amount: asked.total.value,
-        parts: part
-            .map(|p| BTreeMap::from([(p, asked.total.value)]))
-            .unwrap_or_default(),
+        parts: part.into_iter().map(|p| (p, asked.total.value)).collect(),
         status: "Success".into(),
         holds_funds: true,
         data: StoredJson::of(&stored),

@@ -106,7 +106,7 @@ async fn put_source<S: Store>(req: &Request, ctx: &Ctx<S>, kind: Kind, id: &str)
                 .refunds
                 .all()?
                 .iter()
-                .flat_map(|r| r.parts.keys().cloned())
+                .flat_map(|r| r.parts.iter().map(|(part, _)| part.to_string()))
                 .collect();
             if let Some(part) = taken.iter().find(|p| {
                 record

@@ -60,13 +60,7 @@ impl<'a> SourceView<'a> {
                 .iter()
                 .map(|(name, captured)| {
                     let refundable = record.part_remaining(name).unwrap_or_default();
-                    (
-                        name.as_str(),
-                        PartView {
-                            captured: *captured,
-                            refundable,
-                        },
-                    )
+                    (name, PartView { captured, refundable })
                 })
                 .collect(),
             refund_ids: refunds.iter().map(|r| r.id.as_str()).collect(),

@@ -10,7 +10,6 @@ use refund_shared::store::Store;
 use refund_shared::webhook;
 use refund_shared::{AppError, AppResult, Ctx, Decimal, Errors, idempotency, money};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// What this API keeps with each refund.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -74,7 +73,7 @@ fn decide(asked: &CreateRefund, record: &SourceRecord) -> AppResult<NewRefund> {
     money::check_scale(asked.amount, currency, "RefundAmount", &mut errors);
     let part = asked.refund_type.part(asked.order_row_id);
     if let (Some(row), Some(part)) = (asked.order_row_id, &part)
-        && !record.parts.contains_key(part)
+        && !record.parts.contains(part)
     {
         errors.push(
             "OrderRowId",
@@ -134,9 +133,7 @@ fn decide(asked: &CreateRefund, record: &SourceRecord) -> AppResult<NewRefund> {
     Ok(NewRefund {
         id: uuid::Uuid::new_v4().to_string(),
         amount: asked.amount,
-        parts: part
-            .map(|p| BTreeMap::from([(p, asked.amount)]))
-            .unwrap_or_default(),
+        parts: part.into_iter().map(|p| (p, asked.amount)).collect(),
         status: status.into(),
         holds_funds: true,
         data: StoredJson::of(&fields),

@@ -4,10 +4,11 @@
 //! request as `Value`s, an order's outbox (an event per refund) and a purchase's attempts made
 //! their GETs 70-140 µs slower in the .wasm (with 20 refunds on the source).
 //!
-//! A sorted list rather than a `BTreeMap`: a map of a new value type is ~5 KB of every .wasm,
-//! and a source keeps two or three of these at most.
+//! A sorted list (`litemap`, as [`super::Parts`]) rather than a `BTreeMap`: a map of a new
+//! value type is ~5 KB of every .wasm, and a source keeps two or three of these at most.
 
 use super::StoredJson;
+use litemap::LiteMap;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -15,12 +16,11 @@ use serde_json::value::RawValue;
 use std::fmt;
 
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Extra(Vec<(String, StoredJson)>);
+pub struct Extra(LiteMap<String, StoredJson>);
 
 impl Extra {
     pub fn get(&self, name: &str) -> Option<&StoredJson> {
-        let at = self.0.binary_search_by(|(n, _)| n.as_str().cmp(name)).ok()?;
-        Some(&self.0[at].1)
+        self.0.get(name)
     }
 
     /// The items of the list stored under `name`, each as its text (none when there is none).
@@ -39,16 +39,13 @@ impl Extra {
 
     /// Sets `name`, keeping the members in name order (as a map is stored).
     pub fn set(&mut self, name: &str, value: StoredJson) {
-        match self.0.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
-            Ok(at) => self.0[at].1 = value,
-            Err(at) => self.0.insert(at, (name.to_string(), value)),
-        }
+        self.0.insert(name.to_string(), value);
     }
 }
 
 impl Serialize for Extra {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|(name, value)| (name, value)))
+        s.collect_map(self.0.iter())
     }
 }
 

@@ -1,11 +1,10 @@
 //! The stored record of one refundable source and the refunds taken against it.
 
-use super::{Extra, Held, Idempotency, NewRefund, Refunds, SeenKeys, StoredJson};
+use super::{Extra, Held, Idempotency, NewRefund, Parts, Refunds, SeenKeys, StoredJson};
 use crate::error::{AppError, AppResult};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 /// Bumped when the stored shape changes incompatibly; readers refuse what they do not know.
 pub const RECORD_VERSION: u32 = 1;
@@ -20,8 +19,8 @@ pub struct SourceRecord {
     #[serde(deserialize_with = "crate::money::stored")]
     pub captured: Decimal,
     /// What was paid per refundable part (an invoice of a payment, an order row...).
-    #[serde(default, deserialize_with = "crate::money::stored_parts")]
-    pub parts: BTreeMap<String, Decimal>,
+    #[serde(default)]
+    pub parts: Parts,
     /// The source as loaded by the admin component: the facts each API reads (customer...).
     pub data: StoredJson,
     #[serde(default)]
@@ -35,12 +34,8 @@ pub struct SourceRecord {
     )]
     held: Option<Decimal>,
     /// The same per part.
-    #[serde(
-        default,
-        skip_serializing_if = "BTreeMap::is_empty",
-        deserialize_with = "crate::money::stored_parts"
-    )]
-    held_parts: BTreeMap<String, Decimal>,
+    #[serde(default, skip_serializing_if = "Parts::is_empty")]
+    held_parts: Parts,
     /// The last refund sequence number given out for this source.
     #[serde(default)]
     pub next_seq: u64,
@@ -58,12 +53,8 @@ pub struct RefundEntry {
     pub seq: u64,
     #[serde(deserialize_with = "crate::money::stored")]
     pub amount: Decimal,
-    #[serde(
-        default,
-        skip_serializing_if = "BTreeMap::is_empty",
-        deserialize_with = "crate::money::stored_parts"
-    )]
-    pub parts: BTreeMap<String, Decimal>,
+    #[serde(default, skip_serializing_if = "Parts::is_empty")]
+    pub parts: Parts,
     pub status: String,
     /// `false` once the refund failed, was cancelled or rejected: its amount is refundable again.
     pub holds_funds: bool,
@@ -94,11 +85,11 @@ impl SourceRecord {
             id: id.to_string(),
             currency: currency.to_string(),
             captured,
-            parts: BTreeMap::new(),
+            parts: Parts::default(),
             data,
             refunds: Refunds::default(),
             held: Some(Decimal::ZERO),
-            held_parts: BTreeMap::new(),
+            held_parts: Parts::default(),
             next_seq: 0,
             idempotency: SeenKeys::default(),
             extra: Extra::default(),
@@ -161,7 +152,7 @@ impl SourceRecord {
 
     /// What the refunds that hold funds charged against one part.
     pub fn part_refunded(&self, part: &str) -> Decimal {
-        self.held().parts.get(part).copied().unwrap_or_default()
+        self.held().parts.get(part).unwrap_or_default()
     }
 
     /// What can still be refunded of one part; `None` when the source has no such part.
@@ -249,11 +240,10 @@ impl SourceRecord {
         if new.amount <= Decimal::ZERO {
             return Err(over("a refund must be greater than 0".into()));
         }
-        if new.parts.values().any(|a| *a <= Decimal::ZERO) {
+        if new.parts.iter().any(|(_, a)| a <= Decimal::ZERO) {
             return Err(over("a refund's parts must each be greater than 0".into()));
         }
-        let charged: Decimal = new.parts.values().sum();
-        if charged > new.amount {
+        if new.parts.total() > new.amount {
             return Err(over("a refund's parts exceed its amount".into()));
         }
         if !new.holds_funds {
@@ -267,13 +257,13 @@ impl SourceRecord {
                 self.currency
             )));
         }
-        for (part, amount) in &new.parts {
+        for (part, amount) in new.parts.iter() {
             let left = self
                 .parts
                 .get(part)
-                .map(|paid| *paid - held.parts.get(part).copied().unwrap_or_default());
+                .map(|paid| paid - held.parts.get(part).unwrap_or_default());
             match left {
-                Some(left) if *amount <= left => {}
+                Some(left) if amount <= left => {}
                 Some(left) => {
                     return Err(over(format!(
                         "the refund exceeds what is refundable on {part} ({left} left)"
@@ -288,7 +278,7 @@ impl SourceRecord {
     /// After a change to an existing refund: nothing may hold more than was captured.
     pub(super) fn check_totals(&self) -> AppResult<()> {
         let held = self.held();
-        let over = |(part, paid): (&String, &Decimal)| held.parts.get(part).is_some_and(|h| h > paid);
+        let over = |(part, paid): (&str, Decimal)| held.parts.get(part).is_some_and(|h| h > paid);
         if held.amount > self.captured || self.parts.iter().any(over) {
             return Err(AppError::Conflict(
                 "the change would hold more than was captured".into(),

@@ -6,14 +6,13 @@
 //! finds where each refund's text ends; a POST appends one and reads what is left from the
 //! record's running totals ([`Held`]); a request that shows or changes refunds parses them once.
 
-use super::RefundEntry;
+use super::{Parts, RefundEntry};
 use crate::error::{AppError, AppResult};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default)]
 pub struct Refunds {
@@ -127,14 +126,14 @@ impl PartialEq for Refunds {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Held<'a> {
     pub amount: Decimal,
-    pub parts: Cow<'a, BTreeMap<String, Decimal>>,
+    pub parts: Cow<'a, Parts>,
 }
 
 impl Held<'_> {
     /// The totals of `refunds`.
     pub fn of<'r>(refunds: impl IntoIterator<Item = &'r RefundEntry>) -> Held<'static> {
         let mut amount = Decimal::ZERO;
-        let mut parts = BTreeMap::new();
+        let mut parts = Parts::default();
         for refund in refunds {
             Held::add(&mut amount, &mut parts, refund);
         }
@@ -145,13 +144,13 @@ impl Held<'_> {
     }
 
     /// Adds `refund` to running totals, if it holds funds.
-    pub fn add(amount: &mut Decimal, parts: &mut BTreeMap<String, Decimal>, refund: &RefundEntry) {
+    pub fn add(amount: &mut Decimal, parts: &mut Parts, refund: &RefundEntry) {
         if !refund.holds_funds {
             return;
         }
         *amount += refund.amount;
-        for (part, taken) in &refund.parts {
-            *parts.entry(part.clone()).or_default() += *taken;
+        for (part, taken) in refund.parts.iter() {
+            parts.add(part, taken);
         }
     }
 }

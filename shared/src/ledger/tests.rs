@@ -13,7 +13,7 @@ fn seed(store: &MemoryStore, captured: i64) {
         Decimal::from(captured),
         StoredJson::of(&json!({})),
     );
-    record.parts.insert("row:1".into(), Decimal::from(captured / 2));
+    record.parts.add("row:1", Decimal::from(captured / 2));
     block_on(store.set(&source_key("invoice", "1"), &record.encode())).unwrap();
 }
 
@@ -26,7 +26,7 @@ fn unit_refund(amount: i64) -> impl FnMut(&SourceRecord, u64) -> AppResult<NewRe
         Ok(NewRefund {
             id: format!("r{seq}"),
             amount: Decimal::from(amount),
-            parts: BTreeMap::new(),
+            parts: Parts::default(),
             status: "CREATED".into(),
             holds_funds: true,
             data: StoredJson::none(),
@@ -114,7 +114,7 @@ fn parts_are_limited_on_their_own() {
             Ok(NewRefund {
                 id: format!("r{seq}"),
                 amount: Decimal::from(amount),
-                parts: BTreeMap::from([("row:1".to_string(), Decimal::from(amount))]),
+                parts: Parts::from_iter([("row:1".to_string(), Decimal::from(amount))]),
                 status: "CREATED".into(),
                 holds_funds: true,
                 data: StoredJson::none(),

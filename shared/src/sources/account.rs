@@ -3,10 +3,9 @@
 use super::{Loaded, amount_value, currency};
 use crate::error::{AppResult, Errors};
 use crate::json::{Obj, as_str};
-use crate::ledger::StoredJson;
+use crate::ledger::{Parts, StoredJson};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 pub const KIND: &str = "account";
 
@@ -66,7 +65,7 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
         })
     });
     let mut payments = Vec::new();
-    let mut parts = BTreeMap::new();
+    let mut parts = Parts::default();
     if obj.required("payments", &mut errors).is_some() {
         for (i, item) in obj
             .opt_array("payments", 1000, &mut errors)
@@ -87,7 +86,7 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
                 .required("amount", &mut errors)
                 .and_then(|v| amount_value(v, &p.path("amount"), currency, &mut errors));
             if let (Some(id), Some(amount)) = (id, amount) {
-                if parts.insert(payment_part(&id), amount).is_some() {
+                if !parts.insert_new(payment_part(&id), amount) {
                     errors.push(p.path("id"), "duplicate", format!("payment {id} is listed twice"));
                 }
                 payments.push(AccountPayment { id, amount });
@@ -106,7 +105,7 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
     };
     Ok(Loaded {
         currency,
-        captured: parts.values().sum(),
+        captured: parts.total(),
         parts,
         data: StoredJson::of(&account),
     })

@@ -3,10 +3,9 @@
 use super::{Loaded, amount, currency, one_of};
 use crate::error::{AppResult, Errors};
 use crate::json::Obj;
-use crate::ledger::StoredJson;
+use crate::ledger::{Parts, StoredJson};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 pub const KIND: &str = "invoice";
 
@@ -66,7 +65,7 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
     Ok(Loaded {
         currency,
         captured: amount_paid,
-        parts: BTreeMap::new(),
+        parts: Parts::default(),
         data: StoredJson::of(&invoice),
     })
 }

@@ -3,10 +3,9 @@
 use super::{Loaded, amount, amount_value, currency};
 use crate::error::{AppResult, Errors};
 use crate::json::{Obj, as_int};
-use crate::ledger::StoredJson;
+use crate::ledger::{Parts, StoredJson};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 pub const KIND: &str = "order";
 pub const SHIPPING: &str = "shipping";
@@ -47,7 +46,7 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
         amount_value(v, "invoiceFee", currency, &mut errors)
     });
     let mut rows = Vec::new();
-    let mut parts = BTreeMap::new();
+    let mut parts = Parts::default();
     if obj.required("rows", &mut errors).is_some() {
         for (i, item) in obj
             .opt_array("rows", 1000, &mut errors)
@@ -66,7 +65,7 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
                 .and_then(|v| as_int(v, &row.path("rowId"), 1, i64::from(i32::MAX), &mut errors));
             let row_amount = amount(&row, "amount", currency, &mut errors);
             if let (Some(row_id), Some(row_amount)) = (row_id, row_amount) {
-                if parts.insert(row_part(row_id), row_amount).is_some() {
+                if !parts.insert_new(row_part(row_id), row_amount) {
                     errors.push(
                         row.path("rowId"),
                         "duplicate",
@@ -86,9 +85,9 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
         return Err(errors.fail());
     };
     errors.finish(())?;
-    parts.insert(SHIPPING.to_string(), shipping);
-    parts.insert(INVOICE_FEE.to_string(), invoice_fee);
-    let captured = parts.values().sum();
+    parts.add(SHIPPING, shipping);
+    parts.add(INVOICE_FEE, invoice_fee);
+    let captured = parts.total();
     let order = Order {
         customer_id,
         currency: currency.code.to_string(),

@@ -3,10 +3,9 @@
 use super::{Loaded, amount, amount_value, currency};
 use crate::error::{AppResult, Errors};
 use crate::json::{Obj, as_int};
-use crate::ledger::StoredJson;
+use crate::ledger::{Parts, StoredJson};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 pub const KIND: &str = "payment";
 
@@ -49,7 +48,7 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
     let total = amount(&obj, "amount", currency, &mut errors);
     let reference = obj.opt_str("reference", 255, &mut errors);
     let mut invoices = Vec::new();
-    let mut parts = BTreeMap::new();
+    let mut parts = Parts::default();
     for (i, item) in obj
         .opt_array("invoices", 1000, &mut errors)
         .into_iter()
@@ -74,7 +73,7 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
             .get("outstandingBalance")
             .and_then(|v| amount_value(v, &inv.path("outstandingBalance"), currency, &mut errors));
         if let (Some(invoice_id), Some(paid)) = (invoice_id, paid) {
-            if parts.insert(invoice_part(invoice_id), paid).is_some() {
+            if !parts.insert_new(invoice_part(invoice_id), paid) {
                 errors.push(
                     inv.path("invoiceId"),
                     "duplicate",
@@ -91,7 +90,7 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
         }
     }
     if let Some(total) = total
-        && parts.values().sum::<Decimal>() > total
+        && parts.total() > total
     {
         errors.push(
             "invoices",

@@ -3,10 +3,9 @@
 use super::{Loaded, currency, one_of};
 use crate::error::{AppResult, Errors};
 use crate::json::Obj;
-use crate::ledger::StoredJson;
+use crate::ledger::{Parts, StoredJson};
 use crate::money;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 pub const KIND: &str = "purchase";
 
@@ -109,7 +108,7 @@ pub(super) fn load(obj: Obj) -> AppResult<Loaded> {
     Ok(Loaded {
         currency,
         captured: money::from_minor(total, currency),
-        parts: BTreeMap::new(),
+        parts: Parts::default(),
         data: StoredJson::of(&purchase),
     })
 }

@@ -44,7 +44,7 @@ fn parts_of_each_kind() {
         .load(&json!({"customerId": 1, "currency": "USD", "amount": 30,
                       "invoices": [{"invoiceId": 1, "amount": 20, "invoiceTotal": 50, "outstandingBalance": 30}]}))
         .unwrap();
-    assert_eq!(payment.parts["invoice:1"], Decimal::from(20));
+    assert_eq!(payment.parts.get("invoice:1"), Some(Decimal::from(20)));
     let over = codes(Kind::Payment.load(&json!({"customerId": 1, "currency": "USD", "amount": 10, "invoices": [{"invoiceId": 1, "amount": 20}]})));
     assert_eq!(over, [("invoices".to_string(), "over_allocated")]);
     let purchase = Kind::Purchase
