@@ -5,6 +5,7 @@
 //! five and character references is expanded, so entity expansion attacks have nothing to
 //! expand; depth and element counts are bounded.
 
+use litemap::LiteMap;
 use quick_xml::Reader;
 use quick_xml::XmlVersion;
 use quick_xml::escape::escape;
@@ -179,10 +180,14 @@ fn write_element(out: &mut String, name: &str, value: &Value, namespace: Option<
         Value::Null => out.push_str(&format!(r#"<{name}{ns} i:nil="true"/>"#)),
         Value::Object(map) => {
             out.push_str(&format!("<{name}{ns}>"));
-            let mut members: Vec<(String, &Value)> = map.iter().map(|(k, v)| (pascal(k), v)).collect();
-            members.sort_by(|a, b| a.0.cmp(&b.0));
-            for (member, v) in members {
-                write_element(out, &member, v, None);
+            // In order of their PascalCase names, put in place one by one: an object has a
+            // handful of members, and a generic sort of them was ~4.8 KB of the .wasm.
+            let mut members: LiteMap<String, &Value> = LiteMap::new();
+            for (k, v) in map {
+                members.insert(pascal(k), v);
+            }
+            for (member, v) in members.iter() {
+                write_element(out, member, v, None);
             }
             out.push_str(&format!("</{name}>"));
         }
