@@ -2,6 +2,7 @@
 //! change, a replaced source) is a compare-and-swap of that one record. Two concurrent refunds can
 //! therefore never together exceed what was captured, on one machine or many.
 
+mod by_name;
 mod extra;
 mod parts;
 mod record;

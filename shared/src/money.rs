@@ -249,6 +249,7 @@ pub fn stored_some<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Deci
 }
 
 /// [`stored`] as a seed, for the amounts of a map.
+#[derive(Clone, Copy)]
 pub(crate) struct StoredAmount;
 
 impl<'de> serde::de::Visitor<'de> for StoredAmount {

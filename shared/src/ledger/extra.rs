@@ -9,11 +9,10 @@
 
 use super::StoredJson;
 use litemap::LiteMap;
-use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
-use std::fmt;
+use std::marker::PhantomData;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Extra(LiteMap<String, StoredJson>);
@@ -51,21 +50,7 @@ impl Serialize for Extra {
 
 impl<'de> Deserialize<'de> for Extra {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> Visitor<'de> for Members {
-            type Value = Extra;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a map")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Extra, A::Error> {
-                let mut extra = Extra::default();
-                while let Some((name, value)) = map.next_entry::<String, StoredJson>()? {
-                    extra.set(&name, value);
-                }
-                Ok(extra)
-            }
-        }
-        d.deserialize_map(Members)
+        super::by_name::read(d, PhantomData::<StoredJson>, "a map").map(Extra)
     }
 }
 

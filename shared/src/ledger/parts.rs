@@ -8,9 +8,7 @@
 use crate::money::StoredAmount;
 use litemap::LiteMap;
 use rust_decimal::Decimal;
-use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Parts(LiteMap<String, Decimal>);
@@ -78,23 +76,7 @@ impl Serialize for Parts {
 /// Each amount read back exactly ([`crate::money::stored`]).
 impl<'de> Deserialize<'de> for Parts {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_map(StoredParts)
-    }
-}
-
-struct StoredParts;
-
-impl<'de> Visitor<'de> for StoredParts {
-    type Value = Parts;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a map of decimal strings")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parts, A::Error> {
-        let mut parts = LiteMap::new();
-        while let Some(part) = map.next_key::<String>()? {
-            parts.insert(part, map.next_value_seed(StoredAmount)?);
-        }
-        Ok(Parts(parts))
+        super::by_name::read(d, StoredAmount, "a map of decimal strings").map(Parts)
     }
 }
 
