@@ -258,6 +258,10 @@ async fn over_refund_and_field_validation() {
             "refund.referenceDate",
         ),
         (
+            json!({"originalPaymentId": 2, "amount": 1, "referenceDate": "2024-02-30T13:00:38Z"}),
+            "refund.referenceDate",
+        ),
+        (
             json!({"originalPaymentId": 2, "amount": 1, "refundAllocations": {}}),
             "refund.refundAllocations",
         ),
