@@ -170,15 +170,20 @@ impl Contract {
             .map(|(_, template, item)| (template, item))
     }
 
-    /// Follows a local `$ref` (`#/components/responses/E400`).
-    fn resolve<'a>(&'a self, value: &'a Value) -> &'a Value {
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(pointer) => self
+    /// Follows local `$ref`s (`#/components/responses/E400`, which may itself refer to
+    /// `#/components/responses/Error` with its own description) to what they name.
+    fn resolve<'a>(&'a self, mut value: &'a Value) -> &'a Value {
+        // A document that refers in a circle is broken; a few hops are all a real one uses.
+        for _ in 0..8 {
+            let Some(pointer) = value.get("$ref").and_then(Value::as_str) else {
+                return value;
+            };
+            value = self
                 .doc
                 .pointer(pointer.trim_start_matches('#'))
-                .unwrap_or(&Value::Null),
-            None => value,
+                .unwrap_or(&Value::Null);
         }
+        &Value::Null
     }
 
     fn validator(&self, key: &str, schema: &Value) -> Result<Arc<jsonschema::Validator>, String> {
