@@ -140,6 +140,8 @@ async fn the_xml_sample_is_accepted_and_answered_in_xml() {
         "{text}"
     );
     assert!(text.contains("<RefundableAmount>27</RefundableAmount>"), "{text}");
+    assert!(text.contains("<SendToNetsuite>false</SendToNetsuite>"), "{text}");
+    assert!(text.contains("<Description>Refund of payment 2"), "{text}");
     // The same refund in JSON, by default.
     let json_view = host
         .request("GET", "/v1/Refunds/2000001", &[READ], "")

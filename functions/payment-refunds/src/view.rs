@@ -75,7 +75,9 @@ pub fn activity(entry: &RefundEntry, stored: &Value, uri: &str) -> Value {
             })
         })
         .collect();
-    let payment = &stored["originalPaymentId"];
+    // An integer, written into the description as one (a `Value`'s Display would bring in
+    // serde_json's whole formatter, pretty printing included, for this one line).
+    let payment = stored["originalPaymentId"].as_i64().unwrap_or_default();
     let description = match stored["paymentReference"].as_str() {
         Some(r) => format!("Refund of payment {payment} ({r})"),
         None => format!("Refund of payment {payment}"),

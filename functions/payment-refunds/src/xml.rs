@@ -200,7 +200,8 @@ fn write_element(out: &mut String, name: &str, value: &Value, namespace: Option<
             out.push_str(&format!("</{name}>"));
         }
         Value::String(s) => out.push_str(&format!("<{name}{ns}>{}</{name}>", escape(s.as_str()))),
-        other => out.push_str(&format!("<{name}{ns}>{other}</{name}>")),
+        Value::Number(n) => out.push_str(&format!("<{name}{ns}>{n}</{name}>")),
+        Value::Bool(b) => out.push_str(&format!("<{name}{ns}>{b}</{name}>")),
     }
 }
 
