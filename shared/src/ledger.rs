@@ -7,6 +7,7 @@ mod extra;
 mod parts;
 mod record;
 mod refunds;
+mod scan;
 mod seen_keys;
 mod stored_json;
 
@@ -120,7 +121,7 @@ impl<'s, S: Store> Ledger<'s, S> {
     /// Reads a source; `None` when it was never loaded.
     pub async fn find(&self, kind: &str, id: &str) -> AppResult<Option<SourceRecord>> {
         match self.store.get(&source_key(kind, id)).await? {
-            Some(bytes) => Ok(Some(SourceRecord::decode(&bytes)?)),
+            Some(bytes) => Ok(Some(SourceRecord::decode(bytes)?)),
             None => Ok(None),
         }
     }
@@ -134,7 +135,7 @@ impl<'s, S: Store> Ledger<'s, S> {
                 continue;
             }
             if let Some(bytes) = self.store.get(&key).await? {
-                records.push(SourceRecord::decode(&bytes)?);
+                records.push(SourceRecord::decode(bytes)?);
             }
         }
         Ok(records)
@@ -160,7 +161,7 @@ impl<'s, S: Store> Ledger<'s, S> {
         for _ in 0..MAX_ATTEMPTS {
             let (bytes, token) = self.store.watch(&key).await?;
             let mut record = match bytes {
-                Some(bytes) => Some(SourceRecord::decode(&bytes)?),
+                Some(bytes) => Some(SourceRecord::decode(bytes)?),
                 None => None,
             };
             match change(&mut record)? {

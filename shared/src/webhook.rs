@@ -192,7 +192,7 @@ mod tests {
             "an event goes without the outbox's bookkeeping: {:?}",
             sent.borrow()
         );
-        let stored = SourceRecord::decode(&ctx.store.raw(&source_key("invoice", "7")).unwrap()).unwrap();
+        let stored = SourceRecord::decode(ctx.store.raw(&source_key("invoice", "7")).unwrap()).unwrap();
         let pending: Vec<Value> = outbox::pending(&stored).iter().map(|e| e["n"].clone()).collect();
         assert_eq!(pending, [2, 3]);
     }

@@ -32,7 +32,7 @@ fn partial_then_rest_then_refused_and_recorded() {
     let (status, refused) = post(&ctx, "{}");
     assert_eq!(status, 400);
     assert_eq!(refused["__all__"][0]["code"], "purchase_refund_error");
-    let record = SourceRecord::decode(&ctx.store.raw(&source_key("purchase", ID)).unwrap()).unwrap();
+    let record = SourceRecord::decode(ctx.store.raw(&source_key("purchase", ID)).unwrap()).unwrap();
     assert_eq!(attempts::all(&record).len(), 3);
 }
 

@@ -1,10 +1,11 @@
 //! The stored record of one refundable source and the refunds taken against it.
 
-use super::{Extra, Held, Idempotency, NewRefund, Parts, Refunds, SeenKeys, StoredJson};
+use super::{Extra, Held, Idempotency, NewRefund, Parts, Refunds, SeenKeys, StoredJson, scan};
 use crate::error::{AppError, AppResult};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::ops::Range;
 
 /// Bumped when the stored shape changes incompatibly; readers refuse what they do not know.
 pub const RECORD_VERSION: u32 = 1;
@@ -23,7 +24,9 @@ pub struct SourceRecord {
     pub parts: Parts,
     /// The source as loaded by the admin component: the facts each API reads (customer...).
     pub data: StoredJson,
-    #[serde(default)]
+    /// Read and written around serde (`decode`, `encode`), so that serde_json never walks the
+    /// refunds' text; stored as the record's last member.
+    #[serde(skip)]
     pub refunds: Refunds,
     /// What the refunds that hold funds add up to, kept as they are taken so a request need
     /// not read them all. Records written before it have none: it is summed when they are read.
@@ -96,9 +99,35 @@ impl SourceRecord {
         }
     }
 
-    pub fn decode(bytes: &[u8]) -> AppResult<Self> {
-        let mut record: SourceRecord = serde_json::from_slice(bytes)
-            .map_err(|e| AppError::Store(format!("unreadable source record: {e}")))?;
+    pub fn decode(mut bytes: Vec<u8>) -> AppResult<Self> {
+        let unreadable =
+            |e: &dyn std::fmt::Display| AppError::Store(format!("unreadable source record: {e}"));
+        // The refunds stay in `bytes`, where `encode` said they are (records written before it
+        // said so are scanned for them); serde_json reads the rest, in place: the comma before
+        // the refunds stands in for the closing brace while it does.
+        let found = match refunds_as_written(&bytes) {
+            Some(found) => Some(found),
+            None => relaid(&bytes).map(|(relaid, found)| {
+                bytes = relaid;
+                found
+            }),
+        };
+        let Some(RefundsAt { comma, array }) = found else {
+            let record: SourceRecord = serde_json::from_slice(&bytes).map_err(|e| unreadable(&e))?;
+            return record.checked();
+        };
+        let closing = std::mem::replace(&mut bytes[comma], b'}');
+        let read = serde_json::from_slice::<SourceRecord>(&bytes[..=comma]);
+        bytes[comma] = closing;
+        let mut record = read.map_err(|e| unreadable(&e))?;
+        record.refunds = Refunds::stored(bytes, array);
+        record.checked()
+    }
+
+    /// A decoded record, refused unless this version knows it; totals summed for records
+    /// written before they were kept.
+    fn checked(mut self) -> AppResult<Self> {
+        let record = &mut self;
         if record.v != RECORD_VERSION {
             return Err(AppError::Store(format!(
                 "source record version {} is unknown",
@@ -109,7 +138,7 @@ impl SourceRecord {
             let held = Held::of(record.refunds.all()?);
             record.set_held(held);
         }
-        Ok(record)
+        Ok(self)
     }
 
     /// The record as stored; after a change to a refund, with its totals summed again.
@@ -118,7 +147,18 @@ impl SourceRecord {
             let held = Held::of(self.refunds.all().unwrap_or_default());
             self.set_held(held);
         }
-        serde_json::to_vec(self).expect("a record always serializes")
+        let mut out = Vec::with_capacity(self.refunds.text_len() + 1024);
+        serde_json::to_writer(&mut out, self).expect("a record always serializes");
+        // serde_json closed the object; the refunds go last, with their length after them.
+        out.pop();
+        out.extend_from_slice(REFUNDS);
+        let start = out.len();
+        self.refunds.write(&mut out);
+        let length = (out.len() - start).to_string();
+        out.extend_from_slice(REFUNDS_BYTES);
+        out.extend_from_slice(length.as_bytes());
+        out.push(b'}');
+        out
     }
 
     /// What the refunds that hold funds add up to: the running totals, or summed again once a
@@ -286,4 +326,66 @@ impl SourceRecord {
         }
         Ok(())
     }
+}
+
+/// How `encode` ends a record: `,"refunds":[...],"refunds_bytes":N}`, N the array's length, so
+/// that `decode` finds the refunds from the end without reading them (the member is ignored by
+/// serde, and by readers before it).
+const REFUNDS: &[u8] = b",\"refunds\":";
+const REFUNDS_BYTES: &[u8] = b",\"refunds_bytes\":";
+
+/// Where a record's refunds are: the comma before their member, and their array.
+struct RefundsAt {
+    comma: usize,
+    array: Range<usize>,
+}
+
+/// Where the refunds are, as `encode` writes them.
+fn refunds_as_written(record: &[u8]) -> Option<RefundsAt> {
+    let body = record.strip_suffix(b"}")?;
+    let digits = body.len() - body.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    let length: usize = std::str::from_utf8(&body[digits..]).ok()?.parse().ok()?;
+    let end = digits.checked_sub(REFUNDS_BYTES.len())?;
+    let start = end.checked_sub(length)?;
+    let comma = start.checked_sub(REFUNDS.len())?;
+    let written = record[end..digits] == *REFUNDS_BYTES
+        && record[comma..start] == *REFUNDS
+        && record[start] == b'['
+        && record[end - 1] == b']';
+    written.then_some(RefundsAt {
+        comma,
+        array: start..end,
+    })
+}
+
+/// A record stored before `encode` put its refunds last (anywhere among its members, and
+/// without their length), laid out as it does now: found by a scan, and moved.
+fn relaid(record: &[u8]) -> Option<(Vec<u8>, RefundsAt)> {
+    let members = scan::members(record)?;
+    let i = members.iter().position(|m| m.name == b"refunds")?;
+    let array = members[i].value.clone();
+    // Without the member and the comma after it, or, when it is last, the one before it.
+    let cut = match (members.get(i + 1), i.checked_sub(1)) {
+        (Some(next), _) => members[i].start..next.start,
+        (None, Some(before)) => members[before].value.end..array.end,
+        (None, None) => return None,
+    };
+    let mut relaid = Vec::with_capacity(record.len() + REFUNDS.len());
+    relaid.extend_from_slice(&record[..cut.start]);
+    relaid.extend_from_slice(&record[cut.end..]);
+    // The rest's closing brace gives way to the refunds.
+    while relaid.pop().is_some_and(|b| b != b'}') {}
+    let comma = relaid.len();
+    relaid.extend_from_slice(REFUNDS);
+    let start = relaid.len();
+    relaid.extend_from_slice(&record[array]);
+    let end = relaid.len();
+    relaid.push(b'}');
+    Some((
+        relaid,
+        RefundsAt {
+            comma,
+            array: start..end,
+        },
+    ))
 }

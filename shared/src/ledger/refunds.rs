@@ -2,35 +2,71 @@
 //!
 //! Every request reads its source's whole record, and the refunds are most of it: parsing them
 //! all made each POST and GET cost 5-9 µs more per earlier refund in the .wasm (measured: a POST
-//! on a source with 100 refunds took 2.3 times as long as on a fresh one). Decoding now only
-//! finds where each refund's text ends; a POST appends one and reads what is left from the
-//! record's running totals ([`Held`]); a request that shows or changes refunds parses them once.
+//! on a source with 100 refunds took 2.3 times as long as on a fresh one). Decoding only finds
+//! where each refund's text ends ([`super::scan`], not serde_json: see there why); a POST
+//! appends one and reads what is left from the record's running totals ([`Held`]); a request
+//! that shows or changes refunds parses them once.
 
-use super::{Parts, RefundEntry};
+use super::{Parts, RefundEntry, scan};
 use crate::error::{AppError, AppResult};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::value::RawValue;
+use serde::Deserialize;
 use std::borrow::Cow;
 use std::cell::OnceCell;
+use std::ops::Range;
 
 #[derive(Debug, Clone, Default)]
 pub struct Refunds {
-    /// Each refund's text as stored, plus what [`Refunds::push`] appended; stale once `changed`.
-    text: Vec<Box<RawValue>>,
+    /// The record the refunds were read from (kept whole: no copy), and where in it the stored
+    /// array is; empty for a new source.
+    record: Vec<u8>,
+    array: Range<usize>,
+    /// Where each stored refund is in `record`, oldest first: found on first look (a POST that
+    /// only appends never needs them).
+    stored: OnceCell<Vec<Range<usize>>>,
+    /// The refunds [`Refunds::push`] appended, each as its text.
+    pushed: Vec<Vec<u8>>,
     /// The list parsed, on first look.
     parsed: OnceCell<Vec<RefundEntry>>,
-    /// A refund was changed in `parsed`: the list is written from it, not from `text`.
+    /// A refund was changed in `parsed`: the list is written from it, not from the text.
     changed: bool,
 }
 
 impl Refunds {
+    /// The refunds of the array at `array` in `record`, found but not parsed.
+    pub(super) fn stored(record: Vec<u8>, array: Range<usize>) -> Refunds {
+        Refunds {
+            record,
+            array,
+            ..Refunds::default()
+        }
+    }
+
+    /// Each refund's text, oldest first.
+    fn texts(&self) -> AppResult<impl DoubleEndedIterator<Item = &[u8]>> {
+        let stored = match self.stored.get() {
+            Some(spans) => spans,
+            None => {
+                let array = &self.record[self.array.clone()];
+                let spans = match array {
+                    [] => Vec::new(),
+                    _ => scan::items(array).ok_or_else(|| AppError::Store("unreadable refunds".into()))?,
+                };
+                let at = self.array.start;
+                self.stored
+                    .get_or_init(|| spans.into_iter().map(|s| s.start + at..s.end + at).collect())
+            }
+        };
+        let stored = stored.iter().map(|s| &self.record[s.clone()]);
+        Ok(stored.chain(self.pushed.iter().map(Vec::as_slice)))
+    }
+
     /// Every refund, oldest first.
     pub fn all(&self) -> AppResult<&[RefundEntry]> {
         if let Some(list) = self.parsed.get() {
             return Ok(list);
         }
-        let list = self.text.iter().map(|t| read(t)).collect::<AppResult<Vec<_>>>()?;
+        let list = self.texts()?.map(read).collect::<AppResult<Vec<_>>>()?;
         Ok(self.parsed.get_or_init(|| list))
     }
 
@@ -40,7 +76,7 @@ impl Refunds {
         if let Some(list) = self.parsed.get() {
             return Ok(list.iter().find(|r| r.id == id).cloned());
         }
-        for text in self.text.iter().rev() {
+        for text in self.texts()?.rev() {
             let refund: RefundEntry = read(text)?;
             if refund.id == id {
                 return Ok(Some(refund));
@@ -63,15 +99,15 @@ impl Refunds {
     pub fn is_empty(&self) -> bool {
         match self.parsed.get() {
             Some(list) => list.is_empty(),
-            None => self.text.is_empty(),
+            None => self.texts().is_ok_and(|mut texts| texts.next().is_none()),
         }
     }
 
     /// Appends a refund without reading the others.
     pub fn push(&mut self, entry: RefundEntry) {
         if !self.changed {
-            let text = serde_json::value::to_raw_value(&entry).expect("a refund always serializes");
-            self.text.push(text);
+            self.pushed
+                .push(serde_json::to_vec(&entry).expect("a refund always serializes"));
         }
         if let Some(list) = self.parsed.get_mut() {
             list.push(entry);
@@ -82,41 +118,50 @@ impl Refunds {
     pub(super) fn changed(&self) -> bool {
         self.changed
     }
-}
 
-fn read<'a, T: Deserialize<'a>>(text: &'a RawValue) -> AppResult<T> {
-    serde_json::from_slice(text.get().as_bytes())
-        .map_err(|e| AppError::Store(format!("unreadable refund: {e}")))
-}
+    /// About how many bytes [`Refunds::write`] writes.
+    pub(super) fn text_len(&self) -> usize {
+        self.array.len() + self.pushed.iter().map(|t| t.len() + 1).sum::<usize>() + 2
+    }
 
-impl Serialize for Refunds {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.parsed.get() {
-            Some(list) if self.changed => list.serialize(s),
-            _ => self.text.serialize(s),
+    /// Writes the refunds as the JSON array they are stored as: the stored text as it was read
+    /// and the appended refunds after it, unless a refund was changed.
+    pub(super) fn write(&self, out: &mut Vec<u8>) {
+        if let (Some(list), true) = (self.parsed.get(), self.changed) {
+            serde_json::to_writer(out, list).expect("refunds always serialize");
+            return;
+        }
+        match &self.record[self.array.clone()] {
+            [b'[', inner @ .., b']'] if !inner.iter().all(u8::is_ascii_whitespace) => {
+                out.extend_from_slice(&self.record[self.array.clone()])
+            }
+            _ => out.extend_from_slice(b"[]"),
+        }
+        for text in &self.pushed {
+            // Over the array's closing bracket, with a comma unless the array was empty.
+            let close = out.pop();
+            debug_assert_eq!(close, Some(b']'));
+            if out.last() != Some(&b'[') {
+                out.push(b',');
+            }
+            out.extend_from_slice(text);
+            out.push(b']');
         }
     }
 }
 
-impl<'de> Deserialize<'de> for Refunds {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Refunds {
-            text: Vec::deserialize(d)?,
-            parsed: OnceCell::new(),
-            changed: false,
-        })
-    }
+fn read<'a, T: Deserialize<'a>>(text: &'a [u8]) -> AppResult<T> {
+    serde_json::from_slice(text).map_err(|e| AppError::Store(format!("unreadable refund: {e}")))
 }
 
 impl PartialEq for Refunds {
     fn eq(&self, other: &Self) -> bool {
         match (self.all(), other.all()) {
             (Ok(a), Ok(b)) => a == b,
-            _ => self
-                .text
-                .iter()
-                .map(|t| t.get())
-                .eq(other.text.iter().map(|t| t.get())),
+            _ => match (self.texts(), other.texts()) {
+                (Ok(a), Ok(b)) => a.eq(b),
+                _ => false,
+            },
         }
     }
 }

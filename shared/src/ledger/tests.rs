@@ -18,7 +18,7 @@ fn seed(store: &MemoryStore, captured: i64) {
 }
 
 fn stored(store: &MemoryStore) -> SourceRecord {
-    SourceRecord::decode(&store.raw(&source_key("invoice", "1")).unwrap()).unwrap()
+    SourceRecord::decode(store.raw(&source_key("invoice", "1")).unwrap()).unwrap()
 }
 
 fn unit_refund(amount: i64) -> impl FnMut(&SourceRecord, u64) -> AppResult<NewRefund> {
@@ -224,7 +224,7 @@ fn records_without_totals_are_summed_when_read() {
         "next_seq": 2,
         "idempotency": {"header:k1": {"fingerprint": "fp4", "refund_id": "r1"}}
     });
-    let mut record = SourceRecord::decode(old.to_string().as_bytes()).unwrap();
+    let mut record = SourceRecord::decode(old.to_string().into_bytes()).unwrap();
     assert_eq!(record.remaining(), Decimal::from(6));
     assert_eq!(record.part_remaining("row:1"), Some(Decimal::from(3)));
     let replayed = record.replay(&[Idempotency {
@@ -305,5 +305,72 @@ proptest! {
         prop_assert!(block_on(take(&store, 3, Some("k"))).is_ok());
         prop_assert_eq!(stored(&store).refunds.all().unwrap().len(), 1);
         prop_assert_eq!(stored(&store).refunded(), Decimal::from(3));
+    }
+}
+
+/// A record with two refunds taken through the ledger, as stored.
+fn two_refunds() -> Vec<u8> {
+    let store = MemoryStore::new();
+    seed(&store, 10);
+    block_on(take(&store, 1, Some("k1"))).unwrap();
+    block_on(take(&store, 2, None)).unwrap();
+    store.raw(&source_key("invoice", "1")).unwrap()
+}
+
+#[test]
+fn a_record_ends_with_its_refunds_and_their_length() {
+    let text = String::from_utf8(two_refunds()).unwrap();
+    let (_, tail) = text.split_once(r#","refunds":["#).unwrap();
+    let (array, length) = tail.rsplit_once(r#"],"refunds_bytes":"#).unwrap();
+    assert_eq!(length.strip_suffix('}').unwrap(), (array.len() + 2).to_string());
+    assert!(
+        array.starts_with(r#"{"id":"r1""#) && array.contains(r#"},{"id":"r2""#),
+        "{text}"
+    );
+    // Still one JSON object, which any reader reads in full.
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["refunds"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn records_read_back_the_same_whatever_the_order_of_their_members() {
+    let stored = two_refunds();
+    let expected = SourceRecord::decode(stored.clone()).unwrap();
+    assert_eq!(expected.refunds.all().unwrap().len(), 2);
+    // As records were stored before the refunds went last (serde's member order), with the
+    // refunds first, and with the length member gone or wrong: the refunds are found by a scan.
+    let value: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&stored).unwrap();
+    let mut orders: Vec<Vec<(String, serde_json::Value)>> = Vec::new();
+    let members: Vec<_> = value.into_iter().filter(|(k, _)| k != "refunds_bytes").collect();
+    orders.push(members.clone());
+    let mut refunds_first = members.clone();
+    refunds_first.sort_by_key(|(k, _)| k != "refunds");
+    orders.push(refunds_first);
+    let mut wrong_length = members.clone();
+    wrong_length.push(("refunds_bytes".into(), json!(3)));
+    orders.push(wrong_length);
+    for members in orders {
+        let text = serde_json::to_vec(&serde_json::Map::from_iter(members.clone())).unwrap();
+        let read = SourceRecord::decode(text).unwrap();
+        assert_eq!(read, expected, "{members:?}");
+        // Written again, in today's layout.
+        let mut read = read;
+        assert_eq!(SourceRecord::decode(read.encode()).unwrap(), expected);
+    }
+}
+
+#[test]
+fn a_record_cut_short_or_with_refunds_that_are_no_list_is_a_store_error() {
+    let stored = two_refunds();
+    for cut in [1, 20, stored.len() / 2, stored.len() - 30] {
+        let err = SourceRecord::decode(stored[..stored.len() - cut].to_vec()).unwrap_err();
+        assert!(matches!(err, AppError::Store(_)), "{err:?}");
+    }
+    let text = String::from_utf8(stored).unwrap();
+    let not_a_list = text.replacen(r#""refunds":[{"#, r#""refunds":{"x":[{"#, 1);
+    let not_a_list = not_a_list.replacen(r#"],"refunds_bytes""#, r#"]},"refunds_bytes""#, 1);
+    if let Ok(read) = SourceRecord::decode(not_a_list.into_bytes()) {
+        let err = read.refunds.all().unwrap_err();
+        assert!(matches!(err, AppError::Store(_)), "{err:?}");
     }
 }

@@ -1,0 +1,271 @@
+//! Where the values of a stored record end, found by one pass over its bytes: how a record
+//! written before its refunds went last is read without serde_json walking them, and where each
+//! refund is when one is looked up.
+//!
+//! serde_json can only keep a member as text (`RawValue`) by reading it token by token; at the
+//! components' `opt-level = "z"` that was ~10% of a GET of a source with 20 refunds (~6 KB of
+//! record) in the .wasm. These scans only follow strings (and their escapes) and brackets, so
+//! they check a record's structure, not its values: every member they delimit is still parsed
+//! by serde_json when it is read, and an unreadable one is a store error then.
+
+use std::ops::Range;
+
+/// Where the JSON value starting at `start` (after any whitespace) ends; `None` when the text
+/// ends first or a bracket does not match.
+pub fn value_end(text: &[u8], start: usize) -> Option<usize> {
+    let mut i = skip_space(text, start);
+    match *text.get(i)? {
+        b'"' => return string_end(text, i + 1),
+        b'{' | b'[' => {}
+        b',' | b':' | b'}' | b']' => return None,
+        // A number, `true`, `false` or `null`: it ends where its delimiter starts.
+        _ => return Some(run_end(text, i + 1, &ENDS_SCALAR)),
+    }
+    // The open brackets as a stack of bits (set: `[`), as deep as serde_json reads (128).
+    let (mut depth, mut arrays) = (0u32, 0u128);
+    loop {
+        let byte = *text.get(i)?;
+        i += 1;
+        match byte {
+            b'"' => i = string_end(text, i)?,
+            b'{' | b'[' if depth < 128 => {
+                arrays = arrays & !(1 << depth) | (u128::from(byte == b'[') << depth);
+                depth += 1;
+            }
+            b'}' | b']' => {
+                depth -= 1;
+                if (arrays >> depth & 1 == 1) != (byte == b']') {
+                    return None;
+                }
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => return None,
+        }
+        i = run_end(text, i, &STRUCTURAL);
+    }
+}
+
+/// Past the closing quote of the string whose text starts at `i`.
+fn string_end(text: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        i = run_end(text, i, &ENDS_STRING);
+        match *text.get(i)? {
+            b'"' => return Some(i + 1),
+            _ => i += 2, // a backslash and the byte it escapes
+        }
+    }
+}
+
+/// A byte table: which bytes stop a run. One lookup a byte keeps the loops tight, which matters
+/// at the components' `opt-level = "z"`.
+type Stops = [bool; 256];
+
+const fn stops(bytes: &[u8]) -> Stops {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+/// Inside an object or array: what the scan has to look at (commas, colons and scalars need not
+/// be).
+static STRUCTURAL: Stops = stops(b"\"{}[]");
+static ENDS_STRING: Stops = stops(b"\"\\");
+static ENDS_SCALAR: Stops = stops(b",}] \t\n\r");
+
+/// The first index from `i` whose byte stops the run (or the end of the text).
+fn run_end(text: &[u8], mut i: usize, stops: &Stops) -> usize {
+    while i < text.len() && !stops[text[i] as usize] {
+        i += 1;
+    }
+    i
+}
+
+fn skip_space(text: &[u8], mut i: usize) -> usize {
+    while text.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    i
+}
+
+/// One member of an object: its name as written (between the quotes, escapes unread), where
+/// the member starts (its name's opening quote) and where its value is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member<'a> {
+    pub name: &'a [u8],
+    pub start: usize,
+    pub value: Range<usize>,
+}
+
+/// The members of the object that is the whole of `text`; `None` unless it is one.
+pub fn members(text: &[u8]) -> Option<Vec<Member<'_>>> {
+    let mut members = Vec::new();
+    let mut i = skip_space(text, 0);
+    if text.get(i) != Some(&b'{') {
+        return None;
+    }
+    i = skip_space(text, i + 1);
+    if text.get(i) == Some(&b'}') {
+        return at_end(text, i + 1).then_some(members);
+    }
+    loop {
+        if text.get(i) != Some(&b'"') {
+            return None;
+        }
+        let start = i;
+        let name_end = string_end(text, i + 1)?;
+        i = skip_space(text, name_end);
+        if text.get(i) != Some(&b':') {
+            return None;
+        }
+        let value_start = skip_space(text, i + 1);
+        let end = value_end(text, value_start)?;
+        members.push(Member {
+            name: &text[start + 1..name_end - 1],
+            start,
+            value: value_start..end,
+        });
+        i = skip_space(text, end);
+        match text.get(i) {
+            Some(b',') => i = skip_space(text, i + 1),
+            Some(b'}') => return at_end(text, i + 1).then_some(members),
+            _ => return None,
+        }
+    }
+}
+
+/// Where each item of the array that is the whole of `text` is; `None` unless it is one.
+pub fn items(text: &[u8]) -> Option<Vec<Range<usize>>> {
+    let mut items = Vec::new();
+    let mut i = skip_space(text, 0);
+    if text.get(i) != Some(&b'[') {
+        return None;
+    }
+    i = skip_space(text, i + 1);
+    if text.get(i) == Some(&b']') {
+        return at_end(text, i + 1).then_some(items);
+    }
+    loop {
+        let end = value_end(text, i)?;
+        items.push(i..end);
+        i = skip_space(text, end);
+        match text.get(i) {
+            Some(b',') => i = skip_space(text, i + 1),
+            Some(b']') => return at_end(text, i + 1).then_some(items),
+            _ => return None,
+        }
+    }
+}
+
+fn at_end(text: &[u8], i: usize) -> bool {
+    skip_space(text, i) == text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    #[test]
+    fn members_are_delimited_whatever_their_strings_hold() {
+        let text = br#"{"a":1,"b":"x\"}],{[","c":{"d":[1,{"e":null}]},"f":[],"g":true}"#;
+        let found = members(text).unwrap();
+        let names: Vec<&[u8]> = found.iter().map(|m| m.name).collect();
+        assert_eq!(names, [&b"a"[..], b"b", b"c", b"f", b"g"]);
+        let values: Vec<&[u8]> = found.iter().map(|m| &text[m.value.clone()]).collect();
+        assert_eq!(
+            values,
+            [
+                &b"1"[..],
+                br#""x\"}],{[""#,
+                br#"{"d":[1,{"e":null}]}"#,
+                b"[]",
+                b"true"
+            ]
+        );
+        assert_eq!(found[1].start, 7);
+    }
+
+    #[test]
+    fn items_of_an_array() {
+        let text = br#"[{"id":"1"}, "a]" ,3,[[]]]"#;
+        let found: Vec<&[u8]> = items(text).unwrap().into_iter().map(|r| &text[r]).collect();
+        assert_eq!(found, [&br#"{"id":"1"}"#[..], br#""a]""#, b"3", b"[[]]"]);
+        assert_eq!(items(b"[]"), Some(vec![]));
+        assert_eq!(members(b" { } "), Some(vec![]));
+    }
+
+    #[test]
+    fn broken_structure_is_refused() {
+        for text in [
+            &br#"{"a":1"#[..],
+            br#"{"a":[1}"#,
+            br#"{"a":"1}"#,
+            br#"{"a" 1}"#,
+            br#"{"a":1,}"#,
+            br#"{"a":,"b":1}"#,
+            br#"{"a":1}x"#,
+            br#"[1,2"#,
+            br#"[1 2]"#,
+            b"",
+            b"{",
+        ] {
+            assert!(
+                members(text).is_none() && items(text).is_none(),
+                "{}",
+                String::from_utf8_lossy(text)
+            );
+        }
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            "[ -~\\n\"\\\\\u{e9}\u{1F600}]{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 40, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                prop::collection::btree_map("[a-z\"\\\\{]{0,6}", inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// What the scans delimit is what serde_json reads there, compact or pretty.
+        #[test]
+        fn the_scans_agree_with_serde_json(
+            object in prop::collection::btree_map("[a-z\"\\\\]{0,6}", json_value(), 0..6),
+            pretty in any::<bool>(),
+        ) {
+            let object: serde_json::Map<String, Value> = object.into_iter().collect();
+            let text = if pretty {
+                serde_json::to_vec_pretty(&object).unwrap()
+            } else {
+                serde_json::to_vec(&object).unwrap()
+            };
+            let found = members(&text).unwrap();
+            prop_assert_eq!(found.len(), object.len());
+            for (member, (name, value)) in found.iter().zip(&object) {
+                let read_name: String =
+                    serde_json::from_slice(&text[member.start..member.start + member.name.len() + 2]).unwrap();
+                prop_assert_eq!(&read_name, name);
+                let read: Value = serde_json::from_slice(&text[member.value.clone()]).unwrap();
+                prop_assert_eq!(&read, value);
+                if let Value::Array(list) = value {
+                    let spans = items(&text[member.value.clone()]).unwrap();
+                    prop_assert_eq!(spans.len(), list.len());
+                }
+            }
+        }
+    }
+}
