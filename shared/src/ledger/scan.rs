@@ -104,59 +104,58 @@ pub struct Member<'a> {
 
 /// The members of the object that is the whole of `text`; `None` unless it is one.
 pub fn members(text: &[u8]) -> Option<Vec<Member<'_>>> {
-    let mut members = Vec::new();
-    let mut i = skip_space(text, 0);
-    if text.get(i) != Some(&b'{') {
-        return None;
-    }
-    i = skip_space(text, i + 1);
-    if text.get(i) == Some(&b'}') {
-        return at_end(text, i + 1).then_some(members);
-    }
-    loop {
-        if text.get(i) != Some(&b'"') {
+    entries(text, b'{', b'}', |start| {
+        if text.get(start) != Some(&b'"') {
             return None;
         }
-        let start = i;
-        let name_end = string_end(text, i + 1)?;
-        i = skip_space(text, name_end);
-        if text.get(i) != Some(&b':') {
+        let name_end = string_end(text, start + 1)?;
+        let colon = skip_space(text, name_end);
+        if text.get(colon) != Some(&b':') {
             return None;
         }
-        let value_start = skip_space(text, i + 1);
+        let value_start = skip_space(text, colon + 1);
         let end = value_end(text, value_start)?;
-        members.push(Member {
+        let member = Member {
             name: &text[start + 1..name_end - 1],
             start,
             value: value_start..end,
-        });
-        i = skip_space(text, end);
-        match text.get(i) {
-            Some(b',') => i = skip_space(text, i + 1),
-            Some(b'}') => return at_end(text, i + 1).then_some(members),
-            _ => return None,
-        }
-    }
+        };
+        Some((member, end))
+    })
 }
 
 /// Where each item of the array that is the whole of `text` is; `None` unless it is one.
 pub fn items(text: &[u8]) -> Option<Vec<Range<usize>>> {
-    let mut items = Vec::new();
+    entries(text, b'[', b']', |start| {
+        let end = value_end(text, start)?;
+        Some((start..end, end))
+    })
+}
+
+/// The entries between `open` and `close` that are the whole of `text`, comma-separated, each
+/// read by `entry` from where it starts: what it is, and where it ends.
+fn entries<T>(
+    text: &[u8],
+    open: u8,
+    close: u8,
+    mut entry: impl FnMut(usize) -> Option<(T, usize)>,
+) -> Option<Vec<T>> {
+    let mut found = Vec::new();
     let mut i = skip_space(text, 0);
-    if text.get(i) != Some(&b'[') {
+    if text.get(i) != Some(&open) {
         return None;
     }
     i = skip_space(text, i + 1);
-    if text.get(i) == Some(&b']') {
-        return at_end(text, i + 1).then_some(items);
+    if text.get(i) == Some(&close) {
+        return at_end(text, i + 1).then_some(found);
     }
     loop {
-        let end = value_end(text, i)?;
-        items.push(i..end);
+        let (item, end) = entry(i)?;
+        found.push(item);
         i = skip_space(text, end);
         match text.get(i) {
             Some(b',') => i = skip_space(text, i + 1),
-            Some(b']') => return at_end(text, i + 1).then_some(items),
+            Some(&b) if b == close => return at_end(text, i + 1).then_some(found),
             _ => return None,
         }
     }
