@@ -127,16 +127,15 @@ impl SourceRecord {
     /// A decoded record, refused unless this version knows it; totals summed for records
     /// written before they were kept.
     fn checked(mut self) -> AppResult<Self> {
-        let record = &mut self;
-        if record.v != RECORD_VERSION {
+        if self.v != RECORD_VERSION {
             return Err(AppError::Store(format!(
                 "source record version {} is unknown",
-                record.v
+                self.v
             )));
         }
-        if record.held.is_none() {
-            let held = Held::of(record.refunds.all()?);
-            record.set_held(held);
+        if self.held.is_none() {
+            let held = Held::of(self.refunds.all()?);
+            self.set_held(held);
         }
         Ok(self)
     }

@@ -2,10 +2,11 @@
 //!
 //! Every request reads its source's whole record, and the refunds are most of it: parsing them
 //! all made each POST and GET cost 5-9 µs more per earlier refund in the .wasm (measured: a POST
-//! on a source with 100 refunds took 2.3 times as long as on a fresh one). Decoding only finds
-//! where each refund's text ends ([`super::scan`], not serde_json: see there why); a POST
-//! appends one and reads what is left from the record's running totals ([`Held`]); a request
-//! that shows or changes refunds parses them once.
+//! on a source with 100 refunds took 2.3 times as long as on a fresh one). Decoding takes their
+//! text from the end of the record without reading it (`SourceRecord::decode`); where each one
+//! is, is found by a scan ([`super::scan`]) the first time one is looked up; a POST appends one
+//! and reads what is left from the record's running totals ([`Held`]); a request that shows or
+//! changes refunds parses them once.
 
 use super::{Parts, RefundEntry, scan};
 use crate::error::{AppError, AppResult};
