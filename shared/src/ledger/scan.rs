@@ -12,7 +12,7 @@ use std::ops::Range;
 
 /// Where the JSON value starting at `start` (after any whitespace) ends; `None` when the text
 /// ends first or a bracket does not match.
-pub fn value_end(text: &[u8], start: usize) -> Option<usize> {
+fn value_end(text: &[u8], start: usize) -> Option<usize> {
     let mut i = skip_space(text, start);
     match *text.get(i)? {
         b'"' => return string_end(text, i + 1),
