@@ -10,6 +10,7 @@ mod refunds;
 mod scan;
 mod seen_keys;
 mod stored_json;
+mod tail;
 
 pub use extra::Extra;
 pub use parts::Parts;

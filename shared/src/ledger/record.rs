@@ -1,11 +1,10 @@
 //! The stored record of one refundable source and the refunds taken against it.
 
-use super::{Extra, Held, Idempotency, NewRefund, Parts, Refunds, SeenKeys, StoredJson, scan};
+use super::{Extra, Held, Idempotency, NewRefund, Parts, Refunds, SeenKeys, StoredJson, tail};
 use crate::error::{AppError, AppResult};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::ops::Range;
 
 /// Bumped when the stored shape changes incompatibly; readers refuse what they do not know.
 pub const RECORD_VERSION: u32 = 1;
@@ -42,7 +41,9 @@ pub struct SourceRecord {
     /// The last refund sequence number given out for this source.
     #[serde(default)]
     pub next_seq: u64,
-    #[serde(default)]
+    /// Read and written around serde as well when `encode` wrote it (records written before
+    /// it keep it among the other members, where serde reads it).
+    #[serde(default, skip_serializing)]
     pub idempotency: SeenKeys,
     /// State an API keeps with the source beyond its refunds (attempt history, balances, the
     /// outbox), each member as its stored text.
@@ -103,24 +104,31 @@ impl SourceRecord {
         let unreadable =
             |e: &dyn std::fmt::Display| AppError::Store(format!("unreadable source record: {e}"));
         // The refunds stay in `bytes`, where `encode` said they are (records written before it
-        // said so are scanned for them); serde_json reads the rest, in place: the comma before
-        // the refunds stands in for the closing brace while it does.
-        let found = match refunds_as_written(&bytes) {
+        // said so are scanned for them), and the keys are taken from before them; serde_json
+        // reads the rest, in place: the comma before the keys (or the refunds) stands in for the
+        // closing brace while it does.
+        let found = match tail::refunds(&bytes) {
             Some(found) => Some(found),
-            None => relaid(&bytes).map(|(relaid, found)| {
+            None => tail::relaid(&bytes).map(|(relaid, found)| {
                 bytes = relaid;
                 found
             }),
         };
-        let Some(RefundsAt { comma, array }) = found else {
+        let Some(refunds) = found else {
             let record: SourceRecord = serde_json::from_slice(&bytes).map_err(|e| unreadable(&e))?;
             return record.checked();
         };
-        let closing = std::mem::replace(&mut bytes[comma], b'}');
-        let read = serde_json::from_slice::<SourceRecord>(&bytes[..=comma]);
-        bytes[comma] = closing;
+        let keys = tail::keys(&bytes, refunds.comma)
+            .and_then(|found| Some((found.comma, SeenKeys::stored(&bytes[found.value])?)));
+        let end = keys.as_ref().map_or(refunds.comma, |(comma, _)| *comma);
+        let closing = std::mem::replace(&mut bytes[end], b'}');
+        let read = serde_json::from_slice::<SourceRecord>(&bytes[..=end]);
+        bytes[end] = closing;
         let mut record = read.map_err(|e| unreadable(&e))?;
-        record.refunds = Refunds::stored(bytes, array);
+        if let Some((_, keys)) = keys {
+            record.idempotency = keys;
+        }
+        record.refunds = Refunds::stored(bytes, refunds.value);
         record.checked()
     }
 
@@ -146,16 +154,13 @@ impl SourceRecord {
             let held = Held::of(self.refunds.all().unwrap_or_default());
             self.set_held(held);
         }
-        let mut out = Vec::with_capacity(self.refunds.text_len() + 1024);
+        let keys = self.idempotency.text();
+        let mut out = Vec::with_capacity(self.refunds.text_len() + keys.len() + 1024);
         serde_json::to_writer(&mut out, self).expect("a record always serializes");
-        // serde_json closed the object; the refunds go last, with their length after them.
+        // serde_json closed the object; the keys and the refunds go last, each with its length.
         out.pop();
-        out.extend_from_slice(REFUNDS);
-        let start = out.len();
-        self.refunds.write(&mut out);
-        let length = (out.len() - start).to_string();
-        out.extend_from_slice(REFUNDS_BYTES);
-        out.extend_from_slice(length.as_bytes());
+        tail::KEYS.write(&mut out, |out| out.extend_from_slice(keys));
+        tail::REFUNDS.write(&mut out, |out| self.refunds.write(out));
         out.push(b'}');
         out
     }
@@ -205,8 +210,8 @@ impl SourceRecord {
 
     /// Appends a refund decided on this record (sequence `next_seq + 1`) after the ledger's own
     /// check, and remembers the request's idempotency keys. For use inside [`super::Ledger::modify`]
-    /// by APIs that write more than the refund in the same swap; [`super::Ledger::refund`] is this
-    /// plus the replay check.
+    /// by APIs that write more than the refund in the same swap, after [`SourceRecord::replay`]
+    /// found none of the keys; [`super::Ledger::refund`] is this plus the replay check.
     pub fn take(&mut self, new: NewRefund, keys: &[Idempotency], now: i64) -> AppResult<RefundEntry> {
         self.check_refundable(&new)?;
         let seq = self.next_seq + 1;
@@ -231,7 +236,7 @@ impl SourceRecord {
                 fingerprint: idem.fingerprint.clone(),
                 refund_id: entry.id.clone(),
             };
-            self.idempotency.insert(&idem.key, &seen)?;
+            self.idempotency.add(&idem.key, &seen)?;
         }
         Ok(entry)
     }
@@ -325,66 +330,4 @@ impl SourceRecord {
         }
         Ok(())
     }
-}
-
-/// How `encode` ends a record: `,"refunds":[...],"refunds_bytes":N}`, N the array's length, so
-/// that `decode` finds the refunds from the end without reading them (the member is ignored by
-/// serde, and by readers before it).
-const REFUNDS: &[u8] = b",\"refunds\":";
-const REFUNDS_BYTES: &[u8] = b",\"refunds_bytes\":";
-
-/// Where a record's refunds are: the comma before their member, and their array.
-struct RefundsAt {
-    comma: usize,
-    array: Range<usize>,
-}
-
-/// Where the refunds are, as `encode` writes them.
-fn refunds_as_written(record: &[u8]) -> Option<RefundsAt> {
-    let body = record.strip_suffix(b"}")?;
-    let digits = body.len() - body.iter().rev().take_while(|b| b.is_ascii_digit()).count();
-    let length: usize = std::str::from_utf8(&body[digits..]).ok()?.parse().ok()?;
-    let end = digits.checked_sub(REFUNDS_BYTES.len())?;
-    let start = end.checked_sub(length)?;
-    let comma = start.checked_sub(REFUNDS.len())?;
-    let written = record[end..digits] == *REFUNDS_BYTES
-        && record[comma..start] == *REFUNDS
-        && record[start] == b'['
-        && record[end - 1] == b']';
-    written.then_some(RefundsAt {
-        comma,
-        array: start..end,
-    })
-}
-
-/// A record stored before `encode` put its refunds last (anywhere among its members, and
-/// without their length), laid out as it does now: found by a scan, and moved.
-fn relaid(record: &[u8]) -> Option<(Vec<u8>, RefundsAt)> {
-    let members = scan::members(record)?;
-    let i = members.iter().position(|m| m.name == b"refunds")?;
-    let array = members[i].value.clone();
-    // Without the member and the comma after it, or, when it is last, the one before it.
-    let cut = match (members.get(i + 1), i.checked_sub(1)) {
-        (Some(next), _) => members[i].start..next.start,
-        (None, Some(before)) => members[before].value.end..array.end,
-        (None, None) => return None,
-    };
-    let mut relaid = Vec::with_capacity(record.len() + REFUNDS.len());
-    relaid.extend_from_slice(&record[..cut.start]);
-    relaid.extend_from_slice(&record[cut.end..]);
-    // The rest's closing brace gives way to the refunds.
-    while relaid.pop().is_some_and(|b| b != b'}') {}
-    let comma = relaid.len();
-    relaid.extend_from_slice(REFUNDS);
-    let start = relaid.len();
-    relaid.extend_from_slice(&record[array]);
-    let end = relaid.len();
-    relaid.push(b'}');
-    Some((
-        relaid,
-        RefundsAt {
-            comma,
-            array: start..end,
-        },
-    ))
 }

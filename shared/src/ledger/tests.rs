@@ -318,9 +318,17 @@ fn two_refunds() -> Vec<u8> {
 }
 
 #[test]
-fn a_record_ends_with_its_refunds_and_their_length() {
+fn a_record_ends_with_its_keys_and_its_refunds_each_with_its_length() {
     let text = String::from_utf8(two_refunds()).unwrap();
-    let (_, tail) = text.split_once(r#","refunds":["#).unwrap();
+    let (head, tail) = text.split_once(r#","idempotency":"#).unwrap();
+    let (keys, tail) = tail.split_once(r#","idempotency_bytes":"#).unwrap();
+    let (keys_length, tail) = tail.split_once(r#","refunds":["#).unwrap();
+    assert_eq!(keys_length, keys.len().to_string());
+    assert_eq!(keys, r#"{"k1":{"fingerprint":"fp1","refund_id":"r1"}}"#);
+    assert!(
+        !head.contains("idempotency") && !head.contains("refunds"),
+        "{text}"
+    );
     let (array, length) = tail.rsplit_once(r#"],"refunds_bytes":"#).unwrap();
     assert_eq!(length.strip_suffix('}').unwrap(), (array.len() + 2).to_string());
     assert!(
@@ -330,6 +338,7 @@ fn a_record_ends_with_its_refunds_and_their_length() {
     // Still one JSON object, which any reader reads in full.
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(value["refunds"].as_array().unwrap().len(), 2);
+    assert_eq!(value["idempotency"]["k1"]["refund_id"], "r1");
 }
 
 #[test]
@@ -337,11 +346,15 @@ fn records_read_back_the_same_whatever_the_order_of_their_members() {
     let stored = two_refunds();
     let expected = SourceRecord::decode(stored.clone()).unwrap();
     assert_eq!(expected.refunds.all().unwrap().len(), 2);
-    // As records were stored before the refunds went last (serde's member order), with the
-    // refunds first, and with the length member gone or wrong: the refunds are found by a scan.
+    // As records were stored before the keys and the refunds went last (serde's member order),
+    // with the refunds first, and with the length members gone or wrong: the refunds are found
+    // by a scan, and serde reads the keys with the other members.
     let value: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&stored).unwrap();
     let mut orders: Vec<Vec<(String, serde_json::Value)>> = Vec::new();
-    let members: Vec<_> = value.into_iter().filter(|(k, _)| k != "refunds_bytes").collect();
+    let members: Vec<_> = value
+        .into_iter()
+        .filter(|(k, _)| !k.ends_with("_bytes"))
+        .collect();
     orders.push(members.clone());
     let mut refunds_first = members.clone();
     refunds_first.sort_by_key(|(k, _)| k != "refunds");
@@ -349,6 +362,7 @@ fn records_read_back_the_same_whatever_the_order_of_their_members() {
     let mut wrong_length = members.clone();
     wrong_length.push(("refunds_bytes".into(), json!(3)));
     orders.push(wrong_length);
+
     for members in orders {
         let text = serde_json::to_vec(&serde_json::Map::from_iter(members.clone())).unwrap();
         let read = SourceRecord::decode(text).unwrap();
@@ -356,6 +370,33 @@ fn records_read_back_the_same_whatever_the_order_of_their_members() {
         // Written again, in today's layout.
         let mut read = read;
         assert_eq!(SourceRecord::decode(read.encode()).unwrap(), expected);
+    }
+}
+
+/// Records whose refunds are last but whose keys are among the other members (as written before
+/// the keys went last), or whose keys' length is wrong: serde reads the keys with the rest.
+#[test]
+fn keys_not_written_last_are_read_with_the_other_members() {
+    let stored = String::from_utf8(two_refunds()).unwrap();
+    let expected = SourceRecord::decode(stored.clone().into_bytes()).unwrap();
+    let (head, tail) = stored.split_once(r#","idempotency":"#).unwrap();
+    let (keys, tail) = tail.split_once(r#","idempotency_bytes":"#).unwrap();
+    let (length, refunds) = tail.split_once(r#","refunds":"#).unwrap();
+    let keys_first = format!(r#"{{"idempotency":{keys},{},"refunds":{refunds}"#, &head[1..]);
+    let wrong_length = stored.replacen(
+        &format!(r#""idempotency_bytes":{length}"#),
+        r#""idempotency_bytes":7"#,
+        1,
+    );
+    let no_length = stored.replacen(&format!(r#","idempotency_bytes":{length}"#), "", 1);
+    for text in [keys_first, wrong_length, no_length] {
+        let mut read = SourceRecord::decode(text.clone().into_bytes()).unwrap();
+        assert_eq!(read, expected, "{text}");
+        assert_eq!(
+            read.encode(),
+            stored.as_bytes(),
+            "written again in today's layout"
+        );
     }
 }
 
