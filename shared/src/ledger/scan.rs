@@ -1,6 +1,6 @@
 //! Where the values of a stored record end, found by one pass over its bytes: how a record
 //! written before its refunds went last is read without serde_json walking them, and where each
-//! refund is when one is looked up.
+//! refund is when one is looked up (from the end, for one refund: [`items_rev`]).
 //!
 //! serde_json can only keep a member as text (`RawValue`) by reading it token by token; at the
 //! components' `opt-level = "z"` that was ~10% of a GET of a source with 20 refunds (~6 KB of
@@ -165,6 +165,109 @@ fn at_end(text: &[u8], i: usize) -> bool {
     skip_space(text, i) == text.len()
 }
 
+/// The items of the array that is the whole of `text` (as stored: no space around it), last
+/// first, found by walking back from its end: looking up a recent refund reads only the refunds
+/// after it, not the source's whole history. An item where the text is not such an array is
+/// `None`, and the last one; empty text (a source without a stored array) has no items.
+///
+/// Walking back is as sure as walking forward in valid JSON: a quote inside a string is always
+/// escaped, so a quote preceded by an even number of backslashes is a string's boundary.
+pub fn items_rev(text: &[u8]) -> impl Iterator<Item = Option<Range<usize>>> + '_ {
+    let well_formed = text.first() == Some(&b'[') && text.len() >= 2;
+    let mut broken = !text.is_empty() && !well_formed;
+    // Where the next item (going back) ends: at the `,` or `]` after it.
+    let mut after = well_formed.then(|| text.len() - 1);
+    let mut first = true;
+    std::iter::from_fn(move || {
+        if std::mem::take(&mut broken) {
+            return Some(None);
+        }
+        let close = after.take()?;
+        if text[close] != b']' && text[close] != b',' {
+            return Some(None);
+        }
+        let last = skip_space_back(text, close)?;
+        if last == 0 {
+            // The opening bracket: `[]` has no items, `[,` is broken.
+            return (!first || text[close] != b']').then_some(None);
+        }
+        first = false;
+        let Some(start) = value_start(text, last) else {
+            return Some(None);
+        };
+        match skip_space_back(text, start) {
+            Some(0) => {}
+            Some(comma) if text[comma] == b',' => after = Some(comma),
+            _ => return Some(None),
+        }
+        Some(Some(start..last + 1))
+    })
+}
+
+/// The index of the last byte before `i` that is not whitespace.
+fn skip_space_back(text: &[u8], i: usize) -> Option<usize> {
+    (0..i).rev().find(|&j| !text[j].is_ascii_whitespace())
+}
+
+/// Where the JSON value whose last byte is at `last` starts; `None` when a bracket does not
+/// match or the text starts first.
+fn value_start(text: &[u8], last: usize) -> Option<usize> {
+    match text[last] {
+        b'"' => return string_start(text, last),
+        b'}' | b']' => {}
+        b',' | b':' | b'{' | b'[' => return None,
+        // A number, `true`, `false` or `null`: it starts after its delimiter.
+        _ => return Some(run_start(text, last, &ENDS_SCALAR_BACK)),
+    }
+    // The open brackets as a stack of bits (set: `]`), as deep as serde_json reads (128).
+    let (mut depth, mut arrays, mut i) = (0u32, 0u128, last + 1);
+    loop {
+        i = run_start(text, i, &STRUCTURAL).checked_sub(1)?;
+        let byte = text[i];
+        match byte {
+            b'"' => i = string_start(text, i)?,
+            b'}' | b']' if depth < 128 => {
+                arrays = arrays & !(1 << depth) | (u128::from(byte == b']') << depth);
+                depth += 1;
+            }
+            b'{' | b'[' => {
+                depth = depth.checked_sub(1)?;
+                if (arrays >> depth & 1 == 1) != (byte == b'[') {
+                    return None;
+                }
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The opening quote of the string whose closing quote is at `close`.
+fn string_start(text: &[u8], close: usize) -> Option<usize> {
+    let mut i = close;
+    loop {
+        i = run_start(text, i, &QUOTE).checked_sub(1)?;
+        let escapes = text[..i].iter().rev().take_while(|&&b| b == b'\\').count();
+        if escapes % 2 == 0 {
+            return Some(i);
+        }
+    }
+}
+
+static QUOTE: Stops = stops(b"\"");
+static ENDS_SCALAR_BACK: Stops = stops(b",[]{}\": \t\n\r");
+
+/// The index after the last byte before `i` that stops the run (0 when none does): a run
+/// walked back from `i`.
+fn run_start(text: &[u8], mut i: usize, stops: &Stops) -> usize {
+    while i > 0 && !stops[text[i - 1] as usize] {
+        i -= 1;
+    }
+    i
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +326,34 @@ mod tests {
         }
     }
 
+    #[test]
+    fn items_of_an_array_last_first() {
+        let text = br#"[{"id":"1","s":"\\"}, "a]\"[" ,3,[[]],"\\\"",null]"#;
+        let back: Vec<&[u8]> = items_rev(text).map(|r| &text[r.unwrap()]).collect();
+        let forward: Vec<&[u8]> = items(text).unwrap().into_iter().map(|r| &text[r]).collect();
+        assert_eq!(back, forward.into_iter().rev().collect::<Vec<_>>());
+        assert_eq!(back[0], b"null");
+        assert_eq!(items_rev(b"[]").count(), 0);
+        assert_eq!(items_rev(b"[ ]").count(), 0);
+        assert_eq!(items_rev(b"").count(), 0);
+        for broken in [
+            &b"[1,2"[..],
+            b"[1 2]",
+            b"[,1]",
+            b"1]",
+            b"[1,]",
+            b"[{]",
+            b"[}]",
+            b"[\"a]",
+        ] {
+            assert!(
+                items_rev(broken).any(|item| item.is_none()),
+                "{}",
+                String::from_utf8_lossy(broken)
+            );
+        }
+    }
+
     fn json_value() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
             Just(Value::Null),
@@ -261,8 +392,11 @@ mod tests {
                 let read: Value = serde_json::from_slice(&text[member.value.clone()]).unwrap();
                 prop_assert_eq!(&read, value);
                 if let Value::Array(list) = value {
-                    let spans = items(&text[member.value.clone()]).unwrap();
+                    let array = &text[member.value.clone()];
+                    let spans = items(array).unwrap();
                     prop_assert_eq!(spans.len(), list.len());
+                    let back: Option<Vec<_>> = items_rev(array).collect();
+                    prop_assert_eq!(back.unwrap(), spans.into_iter().rev().collect::<Vec<_>>());
                 }
             }
         }

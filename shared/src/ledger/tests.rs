@@ -415,3 +415,38 @@ fn a_record_cut_short_or_with_refunds_that_are_no_list_is_a_store_error() {
         assert!(matches!(err, AppError::Store(_)), "{err:?}");
     }
 }
+
+/// A refund is found by its id among the stored ones, walked back from the newest, and the
+/// ones this request appended, whatever their fields hold; ids JSON escapes are found too.
+#[test]
+fn refunds_are_found_by_id_newest_first() {
+    let mut record = SourceRecord::new("invoice", "1", "USD", Decimal::from(100), StoredJson::none());
+    let tricky = json!({"note": r#"{"id":"r1"},"\"}]"#, "nested": [{"id": "r2"}]});
+    for id in ["r1", "r2", r#"r"3\"#] {
+        let new = NewRefund {
+            id: id.into(),
+            amount: Decimal::ONE,
+            parts: Parts::default(),
+            status: "CREATED".into(),
+            holds_funds: true,
+            data: StoredJson::of(&tricky),
+        };
+        record.take(new, &[], 0).unwrap();
+    }
+    let mut read = SourceRecord::decode(record.encode()).unwrap();
+    let new = NewRefund {
+        id: "r4".into(),
+        amount: Decimal::ONE,
+        parts: Parts::default(),
+        status: "CREATED".into(),
+        holds_funds: true,
+        data: StoredJson::none(),
+    };
+    read.take(new, &[], 0).unwrap();
+    for (id, seq) in [("r1", 1), ("r2", 2), (r#"r"3\"#, 3), ("r4", 4)] {
+        let found = read.refund(id).unwrap().unwrap();
+        assert_eq!((found.id.as_str(), found.seq), (id, seq));
+    }
+    assert_eq!(read.refund("r5").unwrap(), None);
+    assert_eq!(read.refund("r").unwrap(), None);
+}
