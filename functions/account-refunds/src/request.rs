@@ -75,17 +75,18 @@ pub fn parse(body: &[u8]) -> AppResult<RefundCreate> {
                 }
             }
         }
+        let sum = |a: &Money, t: &Money| money::add(a.value, t.value);
         if let (Some(a), Some(t)) = (&amount, &tax_amount)
             && a.unit == total.unit
             && t.unit == total.unit
-            && a.value + t.value != total.value
+            && sum(a, t) != total.value
         {
             errors.push(
                 "totalAmount.value",
                 "sum_mismatch",
                 format!(
                     "totalAmount.value must equal amount.value + taxAmount.value ({})",
-                    a.value + t.value
+                    sum(a, t)
                 ),
             );
         }

@@ -13,7 +13,7 @@ use refund_shared::sources::{
 };
 use refund_shared::store::Store;
 use refund_shared::webhook;
-use refund_shared::{AppError, AppResult, Ctx, Decimal, Errors, idempotency, money};
+use refund_shared::{AppError, AppResult, Ctx, Errors, idempotency, money};
 
 pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
     let asked = request::parse(req)?;
@@ -72,7 +72,10 @@ fn decide(asked: &RefundRequest, record: &SourceRecord, seq: u64) -> AppResult<N
             );
         }
         // Refunding re-opens the invoice by what has been given back on it.
-        let outstanding = paid.outstanding_balance + record.part_refunded(&part) + a.amount;
+        let outstanding = money::add(
+            money::add(paid.outstanding_balance, record.part_refunded(&part)),
+            a.amount,
+        );
         snapshots.push(AllocationSnapshot {
             invoice_id: a.invoice_id,
             invoice_number: paid.invoice_number,
@@ -93,7 +96,7 @@ fn decide(asked: &RefundRequest, record: &SourceRecord, seq: u64) -> AppResult<N
             ),
         });
     }
-    let allocated: Decimal = snapshots.iter().map(|s| s.amount).sum();
+    let allocated = money::sum(snapshots.iter().map(|s| s.amount));
     let stored = StoredRefund {
         original_payment_id: asked.original_payment_id,
         customer_id: payment.customer_id,
@@ -104,8 +107,8 @@ fn decide(asked: &RefundRequest, record: &SourceRecord, seq: u64) -> AppResult<N
         method: asked.method,
         netsuite_id: asked.netsuite_id.clone(),
         allocations: snapshots,
-        unallocated_amount: asked.amount - allocated,
-        refundable_after: left - asked.amount,
+        unallocated_amount: money::sub(asked.amount, allocated),
+        refundable_after: money::sub(left, asked.amount),
     };
     Ok(NewRefund {
         id: RefundIds::compose(asked.original_payment_id, seq)?.to_string(),

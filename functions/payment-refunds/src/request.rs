@@ -106,7 +106,7 @@ fn validate(value: &Value, text: bool) -> AppResult<RefundRequest> {
             .and_then(|v| positive(v, &a.path("amount"), text, &mut errors));
         if let (Some(invoice_id), Some(share)) = (invoice_id, share) {
             match allocations.iter_mut().find(|x| x.invoice_id == invoice_id) {
-                Some(existing) => existing.amount += share,
+                Some(existing) => existing.amount = money::add(existing.amount, share),
                 None => allocations.push(Allocation {
                     invoice_id,
                     amount: share,
@@ -116,7 +116,7 @@ fn validate(value: &Value, text: bool) -> AppResult<RefundRequest> {
         }
     }
     if let Some(amount) = amount {
-        let allocated: Decimal = allocations.iter().map(|a| a.amount).sum();
+        let allocated = money::sum(allocations.iter().map(|a| a.amount));
         if allocated > amount {
             errors.push(
                 obj.path("refundAllocations"),
