@@ -30,8 +30,7 @@ pub async fn refund<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
                 return Ok(Write::Skip(Ok((entry, true))));
             }
             match decide(&asked, record) {
-                Ok(new) => {
-                    let amount = View::of(record)?.minor(new.amount);
+                Ok((new, amount)) => {
                     let entry = record.take(new, &keys, now)?;
                     let attempt = if entry.status == PENDING {
                         attempts::pending(amount, &entry.id, now)
@@ -67,7 +66,8 @@ pub async fn refund<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
     Ok(response.about_refund(&entry.id, replayed))
 }
 
-fn decide(asked: &RefundRequest, record: &SourceRecord) -> AppResult<NewRefund> {
+/// The refund to take, and its amount in minor units.
+fn decide(asked: &RefundRequest, record: &SourceRecord) -> AppResult<(NewRefund, i64)> {
     let purchase = View::of(record)?;
     let refuse = |message: String| AppError::Refused {
         field: None,
@@ -110,14 +110,15 @@ fn decide(asked: &RefundRequest, record: &SourceRecord) -> AppResult<NewRefund> 
         )));
     }
     let is_async = purchase.facts.refund_mode == "async";
-    Ok(NewRefund {
+    let new = NewRefund {
         id: uuid::Uuid::new_v4().to_string(),
         amount: money::from_minor(amount, purchase.currency),
         parts: Default::default(),
         status: if is_async { PENDING } else { SUCCESS }.into(),
         holds_funds: true,
         data: StoredJson::none(),
-    })
+    };
+    Ok((new, amount))
 }
 
 /// The seed's callbacks: `purchase.pending_refund` while the acquirer has not answered,

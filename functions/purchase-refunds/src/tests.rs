@@ -28,7 +28,17 @@ fn partial_then_rest_then_refused_and_recorded() {
     let (status, payment) = post(&ctx, r#"{"amount": 300}"#);
     assert_eq!(status, 200, "{payment}");
     assert_eq!(payment["payment"]["amount"], 300);
-    assert_eq!(post(&ctx, "").1["payment"]["amount"], 700);
+    let rest = post(&ctx, "").1;
+    assert_eq!(rest["payment"]["amount"], 700);
+    // Each Payment lists its own attempt, not the other refund's.
+    for (payment, amount) in [(&payment, 300), (&rest, 700)] {
+        let own = payment["transaction_data"]["attempts"].as_array().unwrap();
+        assert_eq!(own.len(), 1, "{payment}");
+        assert_eq!(
+            (own[0]["payment_id"].clone(), own[0]["amount"].clone()),
+            (payment["id"].clone(), json!(amount))
+        );
+    }
     let (status, refused) = post(&ctx, "{}");
     assert_eq!(status, 400);
     assert_eq!(refused["__all__"][0]["code"], "purchase_refund_error");

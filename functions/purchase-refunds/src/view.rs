@@ -35,10 +35,7 @@ pub fn payment(view: &View, entry: &RefundEntry) -> Value {
         .clone()
         .unwrap_or_else(|| view.record.id.clone());
     let generated = format!("{base}-R{}", entry.seq);
-    let own_attempts: Vec<Value> = attempts::all(view.record)
-        .into_iter()
-        .filter(|a| a["payment_id"] == entry.id.as_str())
-        .collect();
+    let own_attempts = attempts::of_payment(view.record, &entry.id);
     json!({
         "type": "payment",
         "id": entry.id,
