@@ -2,8 +2,9 @@
 
 use crate::KIND;
 use crate::model::{Method, StoredRefund};
-use crate::read::{refund_id, render};
+use crate::read::refund_id;
 use crate::request::{self, RefundCreate};
+use crate::view::render;
 use refund_shared::http::{Request, Response};
 use refund_shared::ledger::{NewRefund, SourceRecord, StoredJson};
 use refund_shared::sources::{self, account::payment_part};

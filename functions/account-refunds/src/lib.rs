@@ -6,6 +6,7 @@ mod error;
 mod model;
 mod read;
 mod request;
+mod view;
 
 use http::Method;
 use refund_shared::auth::{Access, authorize};

@@ -1,4 +1,4 @@
-//! The TMF types this API stores with a refund. They are written only: `read::render` reads
+//! The TMF types this API stores with a refund. They are written only: `view::render` reads
 //! the stored JSON back member by member.
 
 use refund_shared::Decimal;

@@ -1,12 +1,11 @@
 //! `GET /refund/{id}`, `GET /refund?account.id=X&offset=&limit=`, and the `Refund` rendering.
 
 use crate::KIND;
+use crate::view::render;
 use refund_shared::http::{Request, Response};
-use refund_shared::ledger::RefundEntry;
 use refund_shared::sources::account;
 use refund_shared::store::Store;
-use refund_shared::{AppError, AppResult, Ctx, clock};
-use serde_json::{Value, json};
+use refund_shared::{AppError, AppResult, Ctx};
 
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 100;
@@ -74,79 +73,4 @@ fn number_param(req: &Request, name: &str, default: usize, max: usize) -> AppRes
             )
         }),
     }
-}
-
-/// The absolute URL of a refund: the request's own origin and the path prefix before `/refund`.
-fn href(req: &Request, id: &str) -> String {
-    format!("{}{}/refund/{id}", req.origin(), req.mount_prefix("/refund"))
-}
-
-/// A `Refund` shaped like the seed's example: every documented member present, `null` when
-/// there is nothing to say.
-///
-/// The stored fields (`StoredRefund`, written by `create`) are read back as JSON, not as their
-/// type: each member goes to the response as stored (a missing one is `null`), and typed
-/// deserialization of the five TMF types was ~20 KB of this .wasm.
-pub fn render(req: &Request, account_id: &str, entry: &RefundEntry) -> AppResult<Value> {
-    let stored: Value = entry.fields()?;
-    let channel = match &stored["channel"] {
-        Value::Object(c) => reference(str_of(&c["id"]), c["name"].as_str(), None),
-        _ => reference("0", Some("Unspecified"), None),
-    };
-    let account_name = stored["accountName"].as_str();
-    let method = &stored["paymentMethod"];
-    let requestor = &stored["requestor"];
-    Ok(json!({
-        "id": entry.id,
-        "href": href(req, &entry.id),
-        "authorizationCode": stored["authorizationCode"],
-        "correlatorId": stored["correlatorId"],
-        "description": stored["description"],
-        "name": stored["name"],
-        "refundDate": clock::rfc3339(entry.created),
-        "status": entry.status,
-        "statusDate": clock::rfc3339(entry.updated),
-        "account": reference(account_id, account_name, Some("billingAccount")),
-        "amount": stored["amount"],
-        "channel": channel,
-        "payment": stored["paymentId"].as_str().map(|id| reference(id, None, None)),
-        "paymentMethod": {
-            "id": method["id"],
-            "href": null,
-            "description": null,
-            "isPreferred": method["isPreferred"],
-            "name": method["name"],
-            "status": null,
-            "statusDate": null,
-            "account": account_id,
-            "relatedParty": null,
-            "validFor": null,
-            "@baseType": "PaymentMethodRefOrValue",
-            "@schemaLocation": null,
-            "@type": method["@type"],
-            "@referredType": method["@referredType"],
-        },
-        "requestor": requestor.is_object().then(|| json!({
-            "id": requestor["id"], "href": null, "name": requestor["name"], "role": requestor["role"],
-            "@baseType": null, "@schemaLocation": null, "@type": null,
-            "@referredType": requestor["@referredType"],
-        })),
-        "taxAmount": stored["taxAmount"],
-        "totalAmount": stored["totalAmount"],
-        "@baseType": "Refund",
-        "@schemaLocation": null,
-        "@type": "Refund",
-    }))
-}
-
-fn str_of(value: &Value) -> &str {
-    value.as_str().unwrap_or_default()
-}
-
-/// A TMF `...Ref` object.
-fn reference(id: &str, name: Option<&str>, referred_type: Option<&str>) -> Value {
-    json!({
-        "id": id, "href": null, "description": null, "name": name,
-        "@baseType": null, "@schemaLocation": null, "@type": null, "@referredType": referred_type,
-    })
 }
