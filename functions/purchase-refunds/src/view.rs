@@ -7,7 +7,7 @@ use refund_shared::ledger::{RefundEntry, StoredJson};
 use refund_shared::store::Store;
 use refund_shared::{AppError, AppResult, Ctx};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 pub async fn show<S: Store>(ctx: &Ctx<S>, id: &str) -> AppResult<Response> {
     let record = ctx
@@ -26,43 +26,93 @@ fn client<'a>(view: &'a View) -> ClientBody<'a> {
     }
 }
 
-/// The refund as a `Payment` related to its purchase.
-pub fn payment(view: &View, entry: &RefundEntry) -> Value {
+/// The refund as a `Payment` related to its purchase. Written through the structs below, not
+/// a `json!` tree (a map and a key per member, ~6% of a refund's POST in the .wasm); members
+/// in alphabetical order, as that tree wrote them.
+pub fn payment<'a>(view: &'a View, entry: &'a RefundEntry) -> PaymentBody<'a> {
     let amount = view.minor(entry.amount);
-    let base = view
-        .facts
-        .reference
-        .clone()
-        .unwrap_or_else(|| view.record.id.clone());
+    let base = view.facts.reference.as_deref().unwrap_or(&view.record.id);
     let generated = format!("{base}-R{}", entry.seq);
-    let own_attempts = attempts::of_payment(view.record, &entry.id);
-    json!({
-        "type": "payment",
-        "id": entry.id,
-        "created_on": entry.created,
-        "updated_on": entry.updated,
-        "client": client(view),
-        "payment": {
-            "is_outgoing": true,
-            "payment_type": "refund",
-            "amount": amount,
-            "currency": view.currency.code,
-            "net_amount": amount,
-            "fee_amount": 0,
-            "pending_amount": 0,
-            "paid_on": entry.updated,
-            "description": format!("Refund of purchase {base}"),
+    PaymentBody {
+        account_id: &view.facts.company_id,
+        brand_id: &view.facts.brand_id,
+        client: client(view),
+        company_id: &view.facts.company_id,
+        created_on: entry.created,
+        id: &entry.id,
+        is_test: view.facts.is_test,
+        payment: PaymentTotals {
+            amount,
+            currency: view.currency.code,
+            description: format!("Refund of purchase {base}"),
+            fee_amount: 0,
+            is_outgoing: true,
+            net_amount: amount,
+            paid_on: entry.updated,
+            payment_type: "refund",
+            pending_amount: 0,
         },
-        "transaction_data": {"flow": "refund", "attempts": own_attempts},
-        "related_to": {"type": "purchase", "id": view.record.id},
-        "reference_generated": generated,
-        "reference": view.facts.reference.clone().unwrap_or(generated.clone()),
-        "account_id": view.facts.company_id,
-        "company_id": view.facts.company_id,
-        "is_test": view.facts.is_test,
-        "user_id": null,
-        "brand_id": view.facts.brand_id,
-    })
+        reference: view.facts.reference.clone().unwrap_or_else(|| generated.clone()),
+        reference_generated: generated,
+        related_to: Related {
+            id: &view.record.id,
+            kind: "purchase",
+        },
+        transaction_data: OwnAttempts {
+            attempts: attempts::of_payment(view.record, &entry.id),
+            flow: "refund",
+        },
+        kind: "payment",
+        updated_on: entry.updated,
+        user_id: (),
+    }
+}
+
+#[derive(Serialize)]
+pub struct PaymentBody<'a> {
+    account_id: &'a Option<String>,
+    brand_id: &'a Option<String>,
+    client: ClientBody<'a>,
+    company_id: &'a Option<String>,
+    created_on: i64,
+    id: &'a str,
+    is_test: bool,
+    payment: PaymentTotals<'a>,
+    reference: String,
+    reference_generated: String,
+    related_to: Related<'a>,
+    transaction_data: OwnAttempts,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    updated_on: i64,
+    /// Always `null`: refunds here are made by the API, not a dashboard user.
+    user_id: (),
+}
+
+#[derive(Serialize)]
+struct PaymentTotals<'a> {
+    amount: i64,
+    currency: &'a str,
+    description: String,
+    fee_amount: i64,
+    is_outgoing: bool,
+    net_amount: i64,
+    paid_on: i64,
+    payment_type: &'static str,
+    pending_amount: i64,
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct OwnAttempts {
+    attempts: Vec<Value>,
+    flow: &'static str,
 }
 
 /// The purchase with its refund state and every attempt, newest first. Written from the
