@@ -61,10 +61,13 @@ pub fn pending(record: &SourceRecord) -> Vec<Value> {
 /// escaped, and no event has a nested member of that name.
 pub fn pending_count(record: &SourceRecord) -> usize {
     const PENDING: &[u8] = br#""delivered":false"#;
-    let outbox = record.extra.list(OUTBOX);
-    outbox
+    let Some(outbox) = record.extra.get(OUTBOX) else {
+        return 0;
+    };
+    let events = outbox.item_texts();
+    events
         .iter()
-        .filter(|event| crate::json::text_has(event.get().as_bytes(), PENDING))
+        .filter(|event| crate::json::text_has(event, PENDING))
         .count()
 }
 

@@ -37,12 +37,14 @@ pub fn all(record: &SourceRecord) -> Vec<Value> {
 pub fn of_payment(record: &SourceRecord, payment_id: &str) -> Vec<Value> {
     let id = serde_json::to_string(payment_id).expect("a string always serializes");
     let member = format!(r#""payment_id":{id}"#);
-    record
-        .extra
-        .list(KEY)
-        .iter()
-        .filter(|text| refund_shared::json::text_has(text.get().as_bytes(), member.as_bytes()))
-        .filter_map(|text| serde_json::from_slice::<Value>(text.get().as_bytes()).ok())
+    let Some(stored) = of(record) else {
+        return Vec::new();
+    };
+    stored
+        .item_texts()
+        .into_iter()
+        .filter(|text| refund_shared::json::text_has(text, member.as_bytes()))
+        .filter_map(|text| serde_json::from_slice::<Value>(text).ok())
         .filter(|attempt| attempt["payment_id"] == payment_id)
         .collect()
 }

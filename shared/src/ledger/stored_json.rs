@@ -48,6 +48,15 @@ impl StoredJson {
     pub fn items(&self) -> Vec<Box<RawValue>> {
         serde_json::from_slice(self.0.get().as_bytes()).unwrap_or_default()
     }
+
+    /// The same items, only delimited (by [`super::scan`]): for a request that looks into a
+    /// few of them by their text, with no copy of each (an order's outbox, a purchase's
+    /// attempts). Anything but an array has none.
+    pub fn item_texts(&self) -> Vec<&[u8]> {
+        let text = self.0.get().as_bytes();
+        let spans = super::scan::items(text).unwrap_or_default();
+        spans.into_iter().map(|span| &text[span]).collect()
+    }
 }
 
 impl PartialEq for StoredJson {
@@ -112,6 +121,17 @@ mod tests {
             matches!(&err, AppError::Store(m) if m.contains("refund r9")),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn items_are_delimited_as_serde_json_reads_them() {
+        let list = StoredJson::of(&json!([{"a": "x\"]"}, 2, [3], null]));
+        let texts: Vec<&[u8]> = list.item_texts();
+        let items: Vec<String> = list.items().iter().map(|i| i.get().to_string()).collect();
+        assert_eq!(texts, items.iter().map(String::as_bytes).collect::<Vec<_>>());
+        assert_eq!(texts.len(), 4);
+        assert!(StoredJson::of(&json!({"a": 1})).item_texts().is_empty());
+        assert!(StoredJson::none().item_texts().is_empty());
     }
 
     #[test]
