@@ -21,29 +21,47 @@ fn value_end(text: &[u8], start: usize) -> Option<usize> {
         // A number, `true`, `false` or `null`: it ends where its delimiter starts.
         _ => return Some(run_end(text, i + 1, &ENDS_SCALAR)),
     }
-    // The open brackets as a stack of bits (set: `[`), as deep as serde_json reads (128).
-    let (mut depth, mut arrays) = (0u32, 0u128);
+    let mut open = Brackets::default();
     loop {
         let byte = *text.get(i)?;
         i += 1;
         match byte {
             b'"' => i = string_end(text, i)?,
-            b'{' | b'[' if depth < 128 => {
-                arrays = arrays & !(1 << depth) | (u128::from(byte == b'[') << depth);
-                depth += 1;
-            }
+            b'{' | b'[' => open.push(byte == b'[')?,
             b'}' | b']' => {
-                depth -= 1;
-                if (arrays >> depth & 1 == 1) != (byte == b']') {
-                    return None;
-                }
-                if depth == 0 {
+                if open.pop(byte == b']')? {
                     return Some(i);
                 }
             }
             _ => return None,
         }
         i = run_end(text, i, &STRUCTURAL);
+    }
+}
+
+/// The brackets a scan is inside, as a stack of bits (set: an array's), as deep as serde_json
+/// reads (128).
+#[derive(Default)]
+struct Brackets {
+    depth: u32,
+    arrays: u128,
+}
+
+impl Brackets {
+    /// One level more; `None` past the deepest.
+    fn push(&mut self, array: bool) -> Option<()> {
+        if self.depth >= 128 {
+            return None;
+        }
+        self.arrays = self.arrays & !(1 << self.depth) | (u128::from(array) << self.depth);
+        self.depth += 1;
+        Some(())
+    }
+
+    /// One level less, which must be of the same kind; whether it was the outermost.
+    fn pop(&mut self, array: bool) -> Option<bool> {
+        self.depth = self.depth.checked_sub(1)?;
+        (self.arrays >> self.depth & 1 == u128::from(array)).then_some(self.depth == 0)
     }
 }
 
@@ -219,23 +237,16 @@ fn value_start(text: &[u8], last: usize) -> Option<usize> {
         // A number, `true`, `false` or `null`: it starts after its delimiter.
         _ => return Some(run_start(text, last, &ENDS_SCALAR_BACK)),
     }
-    // The open brackets as a stack of bits (set: `]`), as deep as serde_json reads (128).
-    let (mut depth, mut arrays, mut i) = (0u32, 0u128, last + 1);
+    // Walking back, a closing bracket opens a level and an opening one closes it.
+    let (mut open, mut i) = (Brackets::default(), last + 1);
     loop {
         i = run_start(text, i, &STRUCTURAL).checked_sub(1)?;
         let byte = text[i];
         match byte {
             b'"' => i = string_start(text, i)?,
-            b'}' | b']' if depth < 128 => {
-                arrays = arrays & !(1 << depth) | (u128::from(byte == b']') << depth);
-                depth += 1;
-            }
+            b'}' | b']' => open.push(byte == b']')?,
             b'{' | b'[' => {
-                depth = depth.checked_sub(1)?;
-                if (arrays >> depth & 1 == 1) != (byte == b'[') {
-                    return None;
-                }
-                if depth == 0 {
+                if open.pop(byte == b'[')? {
                     return Some(i);
                 }
             }
