@@ -52,8 +52,8 @@ fn parse_with(body: &[u8], field: &str, fold_case: bool) -> AppResult<Value> {
 /// Whether compact JSON text that serde_json wrote holds `member` (a member's name and value as
 /// serde_json writes them, `"delivered":false`) at one of its quotes. Sound as a filter for
 /// a member of the top-level object or of a known nested one: a quote inside a string is always
-/// escaped, so `member`'s opening quote only matches a member name. Compared only at quotes:
-/// a comparison at every byte was a `memcmp` call per byte in the .wasm.
+/// escaped, so no string's contents can hold `member`, whose quotes are not. Compared only at
+/// quotes: a comparison at every byte was a `memcmp` call per byte in the .wasm.
 pub fn text_has(text: &[u8], member: &[u8]) -> bool {
     let quotes = text.iter().enumerate().filter(|(_, b)| **b == b'"');
     quotes
