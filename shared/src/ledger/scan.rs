@@ -25,15 +25,10 @@ fn value_end(text: &[u8], start: usize) -> Option<usize> {
     loop {
         let byte = *text.get(i)?;
         i += 1;
-        match byte {
-            b'"' => i = string_end(text, i)?,
-            b'{' | b'[' => open.push(byte == b'[')?,
-            b'}' | b']' => {
-                if open.pop(byte == b']')? {
-                    return Some(i);
-                }
-            }
-            _ => return None,
+        if byte == b'"' {
+            i = string_end(text, i)?;
+        } else if open.step(byte, true)? {
+            return Some(i);
         }
         i = run_end(text, i, &STRUCTURAL);
     }
@@ -48,6 +43,23 @@ struct Brackets {
 }
 
 impl Brackets {
+    /// Follows a bracket met walking `forward` (or back, where a closing bracket opens a level
+    /// and an opening one closes it): whether the outermost level closed with it; `None` for a
+    /// mismatch, past the deepest level, or a byte that is no bracket.
+    fn step(&mut self, byte: u8, forward: bool) -> Option<bool> {
+        let array = match byte {
+            b'[' | b']' => true,
+            b'{' | b'}' => false,
+            _ => return None,
+        };
+        if matches!(byte, b'{' | b'[') == forward {
+            self.push(array)?;
+            Some(false)
+        } else {
+            self.pop(array)
+        }
+    }
+
     /// One level more; `None` past the deepest.
     fn push(&mut self, array: bool) -> Option<()> {
         if self.depth >= 128 {
@@ -237,20 +249,13 @@ fn value_start(text: &[u8], last: usize) -> Option<usize> {
         // A number, `true`, `false` or `null`: it starts after its delimiter.
         _ => return Some(run_start(text, last, &ENDS_SCALAR_BACK)),
     }
-    // Walking back, a closing bracket opens a level and an opening one closes it.
     let (mut open, mut i) = (Brackets::default(), last + 1);
     loop {
         i = run_start(text, i, &STRUCTURAL).checked_sub(1)?;
-        let byte = text[i];
-        match byte {
-            b'"' => i = string_start(text, i)?,
-            b'}' | b']' => open.push(byte == b']')?,
-            b'{' | b'[' => {
-                if open.pop(byte == b'[')? {
-                    return Some(i);
-                }
-            }
-            _ => return None,
+        if text[i] == b'"' {
+            i = string_start(text, i)?;
+        } else if open.step(text[i], false)? {
+            return Some(i);
         }
     }
 }
