@@ -1,6 +1,7 @@
 //! Compiling the app once and serving requests with a fresh instance each, as Spin does.
 
 use crate::crossings::{CrossingClock, Crossings};
+use crate::engine::EngineKind;
 use crate::kv::{Counter, Faults, KvStore, OpCounts};
 use crate::manifest::{Manifest, resolve};
 use crate::openapi::Contracts;
@@ -41,17 +42,24 @@ struct Compiled {
 /// An application: its manifest and its components, compiled.
 pub struct App {
     engine: Engine,
+    engine_kind: EngineKind,
     manifest: Manifest,
     components: HashMap<String, Compiled>,
 }
 
 impl App {
-    /// Reads a manifest and compiles every component it names.
+    /// Reads a manifest and compiles every component it names, with wasmtime's defaults.
     pub fn load(manifest_path: &Path) -> Result<App> {
+        App::load_with(manifest_path, EngineKind::Default)
+    }
+
+    /// Reads a manifest and compiles every component it names, for the engine given.
+    pub fn load_with(manifest_path: &Path, engine_kind: EngineKind) -> Result<App> {
         let manifest = Manifest::load(manifest_path)?;
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.wasm_component_model_async(true);
+        engine_kind.configure(&mut config);
         // `REFUND_HOST_PERFMAP=1`: JIT code named in /tmp/perf-PID.map, for `perf record`.
         if std::env::var_os("REFUND_HOST_PERFMAP").is_some() {
             config.profiler(wasmtime::ProfilingStrategy::PerfMap);
@@ -90,6 +98,7 @@ impl App {
         }
         Ok(App {
             engine,
+            engine_kind,
             manifest,
             components,
         })
@@ -271,12 +280,10 @@ impl TestHost {
         };
         let method = req.method().to_string();
         let req = with_spin_headers(req, &route.pattern)?;
-        let (status, headers, body, crossings) = tokio::time::timeout(
-            REQUEST_TIMEOUT,
-            execute(&self.app.engine, &compiled.pre, state, req),
-        )
-        .await
-        .map_err(|_| anyhow!("the component did not answer within {REQUEST_TIMEOUT:?}"))??;
+        let (status, headers, body, crossings) =
+            tokio::time::timeout(REQUEST_TIMEOUT, execute(&self.app, &compiled.pre, state, req))
+                .await
+                .map_err(|_| anyhow!("the component did not answer within {REQUEST_TIMEOUT:?}"))??;
         if let Some(contract) = self.contracts.as_ref().and_then(|c| c.get(&route.component)) {
             let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
             if let Err(violation) = contract.check(&method, &path, status, content_type, &body) {
@@ -362,12 +369,15 @@ type Executed = (u16, http::HeaderMap, Bytes, Option<Crossings>);
 /// Instantiates the component and runs `wasi:http/handler.handle`, collecting the whole body
 /// while the store's event loop still runs (the guest writes the body after returning).
 async fn execute(
-    engine: &Engine,
+    app: &App,
     pre: &ServicePre<HostState>,
     state: HostState,
     req: http::Request<Bytes>,
 ) -> Result<Executed> {
-    let mut store = Store::new(engine, state);
+    let mut store = Store::new(&app.engine, state);
+    if let Some(deadline) = app.engine_kind.epoch_deadline() {
+        store.set_epoch_deadline(deadline);
+    }
     store.limiter(|s| &mut s.limits);
     if store.data().crossings.is_some() {
         store.call_hook(|mut store, kind| {

@@ -7,6 +7,7 @@
 pub mod apis;
 mod bindings;
 pub mod crossings;
+pub mod engine;
 mod host;
 pub mod kv;
 pub mod manifest;
@@ -19,5 +20,6 @@ mod spin_kv3;
 mod state;
 
 pub use crossings::Crossings;
+pub use engine::EngineKind;
 pub use host::{App, BUILD_COMMAND, Reply, TestHost, workspace_root_dir as workspace_root};
 pub use kv::{Faults, OpCounts};

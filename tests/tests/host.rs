@@ -2,7 +2,7 @@
 
 mod common;
 use common::*;
-use refund_host::App;
+use refund_host::{App, EngineKind};
 use std::sync::Arc;
 
 fn fixtures() -> TestHost {
@@ -54,4 +54,33 @@ async fn the_floors_answer() {
         Some(&b"."[..])
     );
     assert_eq!(host.request("GET", "/nowhere", &[], "").await.status, 404);
+}
+
+/// `BENCH_SPIN_ENGINE=1` measures on wasmtime set up as Spin sets it up: pooled instances that
+/// reuse memories, and epoch checks in the compiled code. Requests there get the same answers,
+/// and nothing of one request's instance shows in the next.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_engine_set_up_as_spin_serves_every_api_alike() {
+    let manifest = refund_host::workspace_root().join("spin.toml");
+    let app = App::load_with(&manifest, EngineKind::Spin).expect("built by scripts/build");
+    let host = TestHost::of(Arc::new(app));
+    for api in apis::all() {
+        api.load(&host).await;
+        let (auth, token) = api.auth();
+        for i in 0..3 {
+            let reply = api.refund(&host, Some(&format!("spin-engine-{i}"))).await;
+            api.assert_taken(&reply);
+            let got = host
+                .request("GET", &api.get_path(&reply.json()), &[(auth, token.as_str())], "")
+                .await;
+            assert_eq!(got.status, 200, "{}: {}", api.name, got.text());
+        }
+        let state = api.source_state(&host).await;
+        assert_eq!(
+            state["refundIds"].as_array().map(Vec::len),
+            Some(3),
+            "{}: {state}",
+            api.name
+        );
+    }
 }

@@ -8,7 +8,9 @@
 //! `target/bench.json`. `BENCH_REQUESTS` sets the requests per measurement (default 400);
 //! `BENCH_REFUNDS_PER_SOURCE` how many refunds each source takes before the next (default 20;
 //! a large value measures one hot source whose record keeps growing); `BENCH_ONLY=invoice`
-//! measures only the APIs whose component name contains it.
+//! measures only the APIs whose component name contains it. `BENCH_SPIN_ENGINE=1` runs it all
+//! on wasmtime configured as Spin 4.0.2 configures it (pooling allocator, epoch checks; see
+//! `refund_host::EngineKind`) instead of wasmtime's defaults.
 //!
 //! A second table splits each operation's time by side (guest code, host functions, the host's
 //! own work), with the host calls, guest entries and page faults of one request, from
@@ -16,7 +18,7 @@
 
 use anyhow::Result;
 use refund_host::crossings::break_down;
-use refund_host::{App, TestHost, apis, native, workspace_root};
+use refund_host::{App, EngineKind, TestHost, apis, native, workspace_root};
 use serde_json::{Value, json};
 use std::future::Future;
 use std::ops::Range;
@@ -204,8 +206,10 @@ async fn main() -> Result<()> {
         .filter(|&p| p > 0)
         .unwrap_or(20);
     let root = workspace_root();
-    let app = Arc::new(App::load(&root.join("spin.toml"))?);
-    let floors_app = Arc::new(App::load(&root.join("tests/fixtures/spin.toml"))?);
+    let engine = EngineKind::from_env();
+    println!("engine: {engine:?}");
+    let app = Arc::new(App::load_with(&root.join("spin.toml"), engine)?);
+    let floors_app = Arc::new(App::load_with(&root.join("tests/fixtures/spin.toml"), engine)?);
     let mut rows: Vec<Value> = Vec::new();
 
     let floors = TestHost::of(floors_app.clone());
@@ -481,9 +485,13 @@ async fn main() -> Result<()> {
     let path = root.join("target/bench.json");
     std::fs::write(
         &path,
-        serde_json::to_string_pretty(
-            &json!({"requests": n, "refunds_per_source": per_source, "rows": rows, "tcp": tcp_rows}),
-        )?,
+        serde_json::to_string_pretty(&json!({
+            "engine": format!("{engine:?}"),
+            "requests": n,
+            "refunds_per_source": per_source,
+            "rows": rows,
+            "tcp": tcp_rows,
+        }))?,
     )?;
     for r in &rows {
         if let Some(busy) = r["busy_503"].as_u64().filter(|b| *b > 0) {
