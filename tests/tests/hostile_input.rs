@@ -41,7 +41,18 @@ fn generated(api: &apis::Api) -> Vec<(String, Vec<u8>)> {
         ("amount as a string".into(), with_amount("\"1\"")),
         ("amount true".into(), with_amount("true")),
         ("amount an object".into(), with_amount("{\"value\":\"x\"}")),
+        (
+            "amount nested to serde_json's depth limit".into(),
+            with_amount(&nested_arrays(DEEPEST)),
+        ),
     ]
+}
+
+/// The deepest nesting serde_json reads inside a top-level object (its limit is 128 levels).
+const DEEPEST: usize = 126;
+
+fn nested_arrays(depth: usize) -> String {
+    format!("{}1{}", "[".repeat(depth), "]".repeat(depth))
 }
 
 async fn assert_refused(api: &apis::Api, host: &TestHost, case: &str, reply: Reply) {
@@ -175,5 +186,23 @@ async fn a_declared_length_over_the_limit_is_refused_unread() {
             "{}",
             api.name
         );
+    }
+}
+
+/// The components' stack is small (`-zstack-size` in .cargo/config.toml), so the deepest JSON a
+/// parser accepts must fit in it: a member no API knows, nested to serde_json's limit, is
+/// skipped like any other unknown member (and checked for duplicate keys on the way).
+#[tokio::test(flavor = "multi_thread")]
+async fn unknown_members_nested_to_the_parsers_limit_fit_the_stack() {
+    let deep_objects = format!("{}1{}", r#"{"a":"#.repeat(DEEPEST), "}".repeat(DEEPEST));
+    for nested in [nested_arrays(DEEPEST), deep_objects] {
+        for api in apis::all() {
+            let host = TestHost::new();
+            api.load(&host).await;
+            let mut body = api.unit_body().to_string();
+            body.insert_str(1, &format!(r#""unknownMember":{nested},"#));
+            let reply = api.post(&host, body.into_bytes(), "application/json", None).await;
+            api.assert_taken(&reply);
+        }
     }
 }
