@@ -26,11 +26,11 @@ fn generated(api: &apis::Api) -> Vec<(String, Vec<u8>)> {
     vec![
         (
             "10,000 levels of nesting".into(),
-            format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)).into_bytes(),
+            nested_arrays(10_000).into_bytes(),
         ),
         (
             "10,000 levels of objects".into(),
-            format!("{}1{}", r#"{"a":"#.repeat(10_000), "}".repeat(10_000)).into_bytes(),
+            nested_objects(10_000).into_bytes(),
         ),
         ("a 10 MB body".into(), vec![b' '; 10 << 20]),
         ("invalid UTF-8".into(), vec![b'{', 0xff, 0xfe, b'}']),
@@ -53,6 +53,10 @@ const DEEPEST: usize = 126;
 
 fn nested_arrays(depth: usize) -> String {
     format!("{}1{}", "[".repeat(depth), "]".repeat(depth))
+}
+
+fn nested_objects(depth: usize) -> String {
+    format!("{}1{}", r#"{"a":"#.repeat(depth), "}".repeat(depth))
 }
 
 async fn assert_refused(api: &apis::Api, host: &TestHost, case: &str, reply: Reply) {
@@ -194,8 +198,7 @@ async fn a_declared_length_over_the_limit_is_refused_unread() {
 /// skipped like any other unknown member (and checked for duplicate keys on the way).
 #[tokio::test(flavor = "multi_thread")]
 async fn unknown_members_nested_to_the_parsers_limit_fit_the_stack() {
-    let deep_objects = format!("{}1{}", r#"{"a":"#.repeat(DEEPEST), "}".repeat(DEEPEST));
-    for nested in [nested_arrays(DEEPEST), deep_objects] {
+    for nested in [nested_arrays(DEEPEST), nested_objects(DEEPEST)] {
         for api in apis::all() {
             let host = TestHost::new();
             api.load(&host).await;
