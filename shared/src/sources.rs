@@ -90,7 +90,7 @@ pub fn integer_id(id: &str, max: i64) -> Option<String> {
 
 /// The typed facts of a stored source, for the API that reads them.
 pub fn facts<T: DeserializeOwned>(record: &SourceRecord) -> AppResult<T> {
-    record.data.read(&format!("{} {}", record.kind, record.id))
+    record.data.read(format_args!("{} {}", record.kind, record.id))
 }
 
 /// A non-negative amount in the source's currency: a JSON number or a decimal string.

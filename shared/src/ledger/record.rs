@@ -71,7 +71,7 @@ pub struct RefundEntry {
 impl RefundEntry {
     /// The API's own fields of this refund, as its type.
     pub fn fields<T: serde::de::DeserializeOwned>(&self) -> AppResult<T> {
-        self.data.read(&format!("refund {}", self.id))
+        self.data.read(format_args!("refund {}", self.id))
     }
 }
 

@@ -35,8 +35,9 @@ impl StoredJson {
     }
 
     /// The text read back as the API's type; an error names `what` it belongs to
-    /// (`refund r1`, `payment 42`).
-    pub fn read<T: DeserializeOwned>(&self, what: &str) -> AppResult<T> {
+    /// (`refund r1`, `payment 42`). `what` is formatted only for an error: a listing reads one
+    /// per refund, and a `format!` each measured ~0.2 µs in the .wasm.
+    pub fn read<T: DeserializeOwned>(&self, what: impl std::fmt::Display) -> AppResult<T> {
         // from_slice, not from_str: the record is read with the same reader, so one copy of
         // the parser serves both in each .wasm.
         serde_json::from_slice(self.0.get().as_bytes())
