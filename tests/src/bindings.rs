@@ -13,6 +13,7 @@ wasmtime::component::bindgen!({
         "wasi:keyvalue/store.error" => wasi::keyvalue::store::Error,
         "wasi:keyvalue/atomics.cas-error" => wasi::keyvalue::atomics::CasError,
         "spin:variables/variables.error" => spin::variables::variables::Error,
+        "wasi:config/store.error" => wasi::config::store::Error,
         "spin:key-value/key-value.error" => spin::key_value::key_value::Error,
     },
 });

@@ -1,8 +1,7 @@
 //! A Spin-compatible host for the end-to-end tests and for local serving: it reads `spin.toml`,
 //! compiles each component once, instantiates it fresh for every request (as Spin does), and
-//! provides WASI, `wasi:http@0.3.0-rc-2026-03-15` serving, `wasi:keyvalue`, `spin:key-value` and
-//! `spin:variables`
-//! over one in-memory store per label.
+//! provides WASI, `wasi:http@0.3.0-rc-2026-03-15` serving, `wasi:keyvalue`, `spin:key-value` over
+//! one in-memory store per label, and the variables (`spin:variables`, `wasi:config/store`).
 
 pub mod apis;
 mod bindings;
@@ -18,6 +17,7 @@ pub mod serve;
 mod spin_kv;
 mod spin_kv3;
 mod state;
+mod variables;
 
 pub use crossings::Crossings;
 pub use engine::EngineKind;

@@ -1,11 +1,10 @@
-//! `wasi:keyvalue` (store, atomics, batch) and `spin:variables` as the host provides them to a
-//! component: one in-memory store per label, shared by all requests; every operation counted.
+//! `wasi:keyvalue` (store, atomics, batch) as the host provides it to a component: one
+//! in-memory store per label, shared by all requests; every operation counted.
 
-use crate::bindings::spin::variables::variables as vars;
 use crate::bindings::wasi::keyvalue::{atomics, batch, store};
 use crate::kv::Op;
 use crate::state::HostState;
-use wasmtime::component::{Accessor, HasSelf, Resource};
+use wasmtime::component::Resource;
 
 pub struct Bucket {
     pub label: String,
@@ -205,24 +204,5 @@ impl batch::Host for HostState {
             self.kv.delete(&label, &k);
         }
         Ok(())
-    }
-}
-
-impl vars::HostWithStore for HasSelf<HostState> {
-    async fn get<T: Send>(accessor: &Accessor<T, Self>, name: String) -> Result<String, vars::Error> {
-        accessor.with(|mut access| {
-            let state: &mut HostState = access.get();
-            state
-                .variables
-                .get(&name)
-                .cloned()
-                .ok_or(vars::Error::Undefined(format!("no variable named {name}")))
-        })
-    }
-}
-
-impl vars::Host for HostState {
-    fn convert_error(&mut self, err: vars::Error) -> wasmtime::Result<vars::Error> {
-        Ok(err)
     }
 }
