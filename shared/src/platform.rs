@@ -238,7 +238,8 @@ pub fn respond(
     let headers = fields(response.headers, response.body.len()).unwrap_or_else(|_| wasi::Fields::new());
     let (contents, trailers) = outgoing_body(response.body);
     let (wasi_response, _sent) = wasi::Response::new(headers, contents, trailers);
-    if wasi_response.set_status_code(response.status).is_err() {
+    // A new response is a 200 already: setting it again would be one more host call.
+    if response.status != 200 && wasi_response.set_status_code(response.status).is_err() {
         let _ = wasi_response.set_status_code(500);
     }
     wasi_response
