@@ -1,10 +1,12 @@
-//! Compiling the app once and serving requests with a fresh instance each, as Spin does.
+//! Compiling the app once and serving requests: with a fresh instance each, or with instances
+//! kept for many requests, as Spin 4.0.2 keeps a `wasi:http@0.3` component's.
 
 use crate::crossings::{CrossingClock, Crossings};
 use crate::engine::EngineKind;
 use crate::kv::{Counter, Faults, KvStore, OpCounts};
 use crate::manifest::{Manifest, resolve};
 use crate::openapi::Contracts;
+use crate::reuse::{Pool, Warm};
 use crate::state::{HostState, Outbound};
 use anyhow::{Result, anyhow, bail};
 use bytes::Bytes;
@@ -21,8 +23,8 @@ use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 /// How much of a request's stdout is kept (an access-log line is a few hundred bytes).
 const STDOUT_LIMIT: usize = 64 * 1024;
 use wasmtime_wasi_http::WasiHttpCtx;
-use wasmtime_wasi_http::p3::bindings::ServicePre;
 use wasmtime_wasi_http::p3::bindings::http::types::ErrorCode;
+use wasmtime_wasi_http::p3::bindings::{Service, ServicePre};
 
 /// The command that builds what the host serves; named in every "missing .wasm" error.
 pub const BUILD_COMMAND: &str = "scripts/build";
@@ -194,6 +196,9 @@ pub struct TestHost {
     /// When set, every response is held against its API's OpenAPI document (a mismatch panics).
     contracts: Option<Arc<Contracts>>,
     count_crossings: bool,
+    /// Instances kept for more requests ([`TestHost::reusing_instances`]); `None`: a fresh one
+    /// for every request.
+    pool: Option<Arc<Pool>>,
 }
 
 impl TestHost {
@@ -214,6 +219,7 @@ impl TestHost {
             variables,
             contracts: None,
             count_crossings: false,
+            pool: None,
         }
     }
 
@@ -221,8 +227,25 @@ impl TestHost {
     pub fn counting_crossings(&self) -> TestHost {
         TestHost {
             count_crossings: true,
+            // Instances made without the crossing hook cannot count.
+            pool: self.pool.as_ref().map(|p| Arc::new(Pool::new(p.max_reuse()))),
             ..self.clone()
         }
+    }
+
+    /// The same host (same store and variables), serving each component's requests with an
+    /// instance it keeps for up to `max_reuse` requests, as Spin 4.0.2 does with a
+    /// `wasi:http@0.3` component ([`crate::SPIN_MAX_INSTANCE_REUSE`]), instead of a fresh one each.
+    pub fn reusing_instances(&self, max_reuse: usize) -> TestHost {
+        TestHost {
+            pool: Some(Arc::new(Pool::new(max_reuse))),
+            ..self.clone()
+        }
+    }
+
+    /// How many instances the host has made for requests since [`TestHost::reusing_instances`].
+    pub fn instances_made(&self) -> Option<usize> {
+        self.pool.as_ref().map(|p| p.instances_made())
     }
 
     pub fn app(&self) -> &App {
@@ -232,6 +255,10 @@ impl TestHost {
     /// Overrides an application variable, as `SPIN_VARIABLE_<NAME>` would.
     pub fn set_variable(&mut self, name: &str, value: &str) {
         self.variables.insert(name.to_string(), Some(value.to_string()));
+        // A kept instance holds the variables it was made with.
+        if let Some(pool) = &mut self.pool {
+            *pool = Arc::new(Pool::new(pool.max_reuse()));
+        }
     }
 
     pub fn kv(&self) -> &KvStore {
@@ -255,35 +282,31 @@ impl TestHost {
                 crossings: None,
             });
         };
-        let spec = &self.app.manifest.components[&route.component];
         let compiled = &self.app.components[&route.component];
-        let variables = spec
-            .variables
-            .iter()
-            .filter_map(|(name, template)| Some((name.clone(), resolve(template, &self.variables)?)))
-            .collect();
         let ops = Arc::new(Counter::default());
-        let stdout = MemoryOutputPipe::new(STDOUT_LIMIT);
-        let state = HostState {
-            wasi: WasiCtx::builder().stdout(stdout.clone()).build(),
-            http: WasiHttpCtx::new(),
-            table: Default::default(),
-            hooks: Outbound {
-                allowed: allowed_outbound(spec, &self.variables),
-            },
-            kv: self.kv.clone(),
-            ops: ops.clone(),
-            allowed_stores: spec.key_value_stores.clone(),
-            variables: Arc::new(variables),
-            limits: StoreLimitsBuilder::new().memory_size(MEMORY_LIMIT).build(),
-            crossings: self.count_crossings.then(CrossingClock::default),
-        };
         let method = req.method().to_string();
         let req = with_spin_headers(req, &route.pattern)?;
-        let (status, headers, body, crossings) =
-            tokio::time::timeout(REQUEST_TIMEOUT, execute(&self.app, &compiled.pre, state, req))
-                .await
-                .map_err(|_| anyhow!("the component did not answer within {REQUEST_TIMEOUT:?}"))??;
+        let kept = self.pool.as_ref().and_then(|pool| pool.take(&route.component));
+        let served = async {
+            let mut warm = match kept {
+                Some(warm) => warm,
+                None => self.instantiate(&route.component, &compiled.pre).await?,
+            };
+            let state = warm.store.data_mut();
+            state.ops = ops.clone();
+            state.crossings = self.count_crossings.then(CrossingClock::default);
+            let before = warm.stdout.contents().len();
+            let executed = execute(&mut warm.store, &warm.service, req).await?;
+            let stdout = String::from_utf8_lossy(&warm.stdout.contents()[before..]).into_owned();
+            warm.served += 1;
+            if let Some(pool) = &self.pool {
+                pool.give_back(&route.component, warm);
+            }
+            anyhow::Ok((executed, stdout))
+        };
+        let ((status, headers, body, crossings), stdout) = tokio::time::timeout(REQUEST_TIMEOUT, served)
+            .await
+            .map_err(|_| anyhow!("the component did not answer within {REQUEST_TIMEOUT:?}"))??;
         if let Some(contract) = self.contracts.as_ref().and_then(|c| c.get(&route.component)) {
             let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
             if let Err(violation) = contract.check(&method, &path, status, content_type, &body) {
@@ -295,8 +318,60 @@ impl TestHost {
             headers,
             body,
             ops: ops.snapshot(),
-            stdout: String::from_utf8_lossy(&stdout.contents()).into_owned(),
+            stdout,
             crossings,
+        })
+    }
+
+    /// A new instance of `component`, in a store of its own.
+    async fn instantiate(&self, component: &str, pre: &ServicePre<HostState>) -> Result<Warm> {
+        let spec = &self.app.manifest.components[component];
+        let variables = spec
+            .variables
+            .iter()
+            .filter_map(|(name, template)| Some((name.clone(), resolve(template, &self.variables)?)))
+            .collect();
+        // A kept instance writes every request's line to the same pipe.
+        let stdout = MemoryOutputPipe::new(match &self.pool {
+            Some(pool) => STDOUT_LIMIT * pool.max_reuse(),
+            None => STDOUT_LIMIT,
+        });
+        let state = HostState {
+            wasi: WasiCtx::builder().stdout(stdout.clone()).build(),
+            http: WasiHttpCtx::new(),
+            table: Default::default(),
+            hooks: Outbound {
+                allowed: allowed_outbound(spec, &self.variables),
+            },
+            kv: self.kv.clone(),
+            ops: Arc::new(Counter::default()),
+            allowed_stores: spec.key_value_stores.clone(),
+            variables: Arc::new(variables),
+            limits: StoreLimitsBuilder::new().memory_size(MEMORY_LIMIT).build(),
+            crossings: None,
+        };
+        let mut store = Store::new(&self.app.engine, state);
+        if let Some(deadline) = self.app.engine_kind.epoch_deadline() {
+            store.set_epoch_deadline(deadline);
+        }
+        store.limiter(|s| &mut s.limits);
+        if self.count_crossings {
+            store.call_hook(|mut store, kind| {
+                if let Some(clock) = store.data_mut().crossings.as_mut() {
+                    clock.on(kind);
+                }
+                Ok(())
+            });
+        }
+        let service = pre.instantiate_async(&mut store).await?;
+        if let Some(pool) = &self.pool {
+            pool.made_one();
+        }
+        Ok(Warm {
+            store,
+            service,
+            stdout,
+            served: 0,
         })
     }
 
@@ -366,28 +441,13 @@ fn with_spin_headers(mut req: http::Request<Bytes>, route: &str) -> Result<http:
 /// What [`execute`] gives back: status, headers, the whole body and the counted crossings.
 type Executed = (u16, http::HeaderMap, Bytes, Option<Crossings>);
 
-/// Instantiates the component and runs `wasi:http/handler.handle`, collecting the whole body
-/// while the store's event loop still runs (the guest writes the body after returning).
+/// Runs `wasi:http/handler.handle` on an instance, collecting the whole body while the
+/// store's event loop still runs (the guest writes the body after returning).
 async fn execute(
-    app: &App,
-    pre: &ServicePre<HostState>,
-    state: HostState,
+    store: &mut Store<HostState>,
+    service: &Service,
     req: http::Request<Bytes>,
 ) -> Result<Executed> {
-    let mut store = Store::new(&app.engine, state);
-    if let Some(deadline) = app.engine_kind.epoch_deadline() {
-        store.set_epoch_deadline(deadline);
-    }
-    store.limiter(|s| &mut s.limits);
-    if store.data().crossings.is_some() {
-        store.call_hook(|mut store, kind| {
-            if let Some(clock) = store.data_mut().crossings.as_mut() {
-                clock.on(kind);
-            }
-            Ok(())
-        });
-    }
-    let service = pre.instantiate_async(&mut store).await?;
     let req = req.map(|b| Full::new(b).map_err(|never| -> ErrorCode { match never {} }));
     let (request, request_io) = wasmtime_wasi_http::p3::Request::from_http(req);
     let outcome = store

@@ -1,5 +1,6 @@
 //! A Spin-compatible host for the end-to-end tests and for local serving: it reads `spin.toml`,
-//! compiles each component once, instantiates it fresh for every request (as Spin does), and
+//! compiles each component once, instantiates it fresh for every request (or, as Spin 4.0.2
+//! does with a `wasi:http@0.3` component, keeps an instance for many: `reuse.rs`), and
 //! provides WASI, `wasi:http@0.3.0-rc-2026-03-15` serving, `wasi:keyvalue`, `spin:key-value` over
 //! one in-memory store per label, and the variables (`spin:variables`, `wasi:config/store`).
 
@@ -13,6 +14,7 @@ pub mod manifest;
 pub mod native;
 pub mod openapi;
 pub mod receiver;
+mod reuse;
 pub mod serve;
 mod spin_kv;
 mod spin_kv3;
@@ -23,3 +25,4 @@ pub use crossings::Crossings;
 pub use engine::EngineKind;
 pub use host::{App, BUILD_COMMAND, Reply, TestHost, workspace_root_dir as workspace_root};
 pub use kv::{Faults, OpCounts};
+pub use reuse::SPIN_MAX_INSTANCE_REUSE;

@@ -2,7 +2,7 @@
 
 mod common;
 use common::*;
-use refund_host::{App, EngineKind};
+use refund_host::{App, EngineKind, SPIN_MAX_INSTANCE_REUSE};
 use std::sync::Arc;
 
 fn fixtures() -> TestHost {
@@ -83,4 +83,49 @@ async fn the_engine_set_up_as_spin_serves_every_api_alike() {
             api.name
         );
     }
+}
+
+/// Spin 4.0.2 keeps a `wasi:http@0.3` component's instance for up to 128 requests. Served that
+/// way, every API answers each request as a fresh instance would: refunds taken and shown,
+/// a retry replayed, bad input and a wrong token refused, each request with its own log line,
+/// and nothing of one request left in the next. One instance of each component serves them all.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_instance_kept_for_many_requests_answers_each_as_a_fresh_one() {
+    let host = TestHost::new().reusing_instances(SPIN_MAX_INSTANCE_REUSE);
+    let apis = apis::all();
+    for api in &apis {
+        api.load(&host).await;
+        let (auth, token) = api.auth();
+        let mut paths = Vec::new();
+        for i in 0..3 {
+            let reply = api.refund(&host, Some(&format!("kept-{i}"))).await;
+            api.assert_taken(&reply);
+            assert_eq!(reply.stdout.lines().count(), 1, "{}: {}", api.name, reply.stdout);
+            assert!(reply.stdout.contains(api.component()), "{}", reply.stdout);
+            paths.push(api.get_path(&reply.json()));
+        }
+        let replay = api.refund(&host, Some("kept-0")).await;
+        api.assert_taken(&replay);
+        assert_eq!(api.get_path(&replay.json()), paths[0], "{}", api.name);
+        assert_eq!(replay.header("idempotent-replayed"), Some("true"), "{}", api.name);
+        for path in &paths {
+            let got = host.request("GET", path, &[(auth, token.as_str())], "").await;
+            assert_eq!(got.status, 200, "{}: {}", api.name, got.text());
+            let refused = host
+                .request("GET", path, &[(auth, "Bearer not-the-token")], "")
+                .await;
+            assert_eq!(refused.status, 401, "{}: {}", api.name, refused.text());
+        }
+        let bad = api.post(&host, b"{".to_vec(), "application/json", None).await;
+        assert!((400..500).contains(&bad.status), "{}: {}", api.name, bad.text());
+        let state = api.source_state(&host).await;
+        assert_eq!(
+            state["refundIds"].as_array().map(Vec::len),
+            Some(3),
+            "{}: {state}",
+            api.name
+        );
+    }
+    // One instance per refund API, and one of the admin component that loaded the sources.
+    assert_eq!(host.instances_made(), Some(apis.len() + 1));
 }

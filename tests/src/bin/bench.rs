@@ -10,7 +10,9 @@
 //! a large value measures one hot source whose record keeps growing); `BENCH_ONLY=invoice`
 //! measures only the APIs whose component name contains it. `BENCH_SPIN_ENGINE=1` runs it all
 //! on wasmtime configured as Spin 4.0.2 configures it (pooling allocator, epoch checks; see
-//! `refund_host::EngineKind`) instead of wasmtime's defaults.
+//! `refund_host::EngineKind`) instead of wasmtime's defaults. `BENCH_REUSE=N` keeps each
+//! instance for up to N requests (Spin 4.0.2 keeps a `wasi:http@0.3` component's for 128)
+//! instead of a fresh one per request; with both, the run is set up as `spin up` runs.
 //!
 //! A second table splits each operation's time by side (guest code, host functions, the host's
 //! own work), with the host calls, guest entries and page faults of one request, from
@@ -207,12 +209,20 @@ async fn main() -> Result<()> {
         .unwrap_or(20);
     let root = workspace_root();
     let engine = EngineKind::from_env();
-    println!("engine: {engine:?}");
+    let reuse: Option<usize> = std::env::var("BENCH_REUSE").ok().and_then(|v| v.parse().ok());
+    println!("engine: {engine:?}; instance reuse: {reuse:?}");
+    let host_of = |app: &Arc<App>| {
+        let host = TestHost::of(app.clone());
+        match reuse {
+            Some(max) => host.reusing_instances(max),
+            None => host,
+        }
+    };
     let app = Arc::new(App::load_with(&root.join("spin.toml"), engine)?);
     let floors_app = Arc::new(App::load_with(&root.join("tests/fixtures/spin.toml"), engine)?);
     let mut rows: Vec<Value> = Vec::new();
 
-    let floors = TestHost::of(floors_app.clone());
+    let floors = host_of(&floors_app);
     for (name, path) in [("noop", "/noop"), ("open-store", "/open"), ("one-cas", "/cas")] {
         let stats = measure(n, floor_request(&floors, path)).await;
         let counting = floors.counting_crossings();
@@ -225,7 +235,7 @@ async fn main() -> Result<()> {
 
     for api in selected() {
         let api = Arc::new(api);
-        let host = TestHost::of(app.clone());
+        let host = host_of(&app);
         let (auth, token) = api.auth();
         // Sources as production has them: each takes `per_source` refunds, then the next one
         // (source k is `source_id(FIRST_SOURCE + k)`). Both measurements together make 2n POSTs,
@@ -439,14 +449,11 @@ async fn main() -> Result<()> {
     let mut tcp_rows = Vec::new();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let tcp_host = TestHost::of(app.clone());
+    let tcp_host = host_of(&app);
     let server = tokio::spawn(refund_host::serve::serve(tcp_host.clone(), listener));
     let floor_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let floor_addr = floor_listener.local_addr()?;
-    let floor_server = tokio::spawn(refund_host::serve::serve(
-        TestHost::of(floors_app.clone()),
-        floor_listener,
-    ));
+    let floor_server = tokio::spawn(refund_host::serve::serve(host_of(&floors_app), floor_listener));
     let mut targets = vec![
         (
             "floor: noop".to_string(),
@@ -487,6 +494,7 @@ async fn main() -> Result<()> {
         &path,
         serde_json::to_string_pretty(&json!({
             "engine": format!("{engine:?}"),
+            "instance_reuse": reuse,
             "requests": n,
             "refunds_per_source": per_source,
             "rows": rows,
