@@ -88,7 +88,8 @@ async fn the_engine_set_up_as_spin_serves_every_api_alike() {
 /// Spin 4.0.2 keeps a `wasi:http@0.3` component's instance for up to 128 requests. Served that
 /// way, every API answers each request as a fresh instance would: refunds taken and shown,
 /// a retry replayed, bad input and a wrong token refused, each request with its own log line,
-/// and nothing of one request left in the next. One instance of each component serves them all.
+/// and nothing of one request left in the next. One instance of each component serves them
+/// all, and it opens the store once: the first request's open is kept for the next ones.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_instance_kept_for_many_requests_answers_each_as_a_fresh_one() {
     let host = TestHost::new().reusing_instances(SPIN_MAX_INSTANCE_REUSE);
@@ -102,6 +103,7 @@ async fn an_instance_kept_for_many_requests_answers_each_as_a_fresh_one() {
             api.assert_taken(&reply);
             assert_eq!(reply.stdout.lines().count(), 1, "{}: {}", api.name, reply.stdout);
             assert!(reply.stdout.contains(api.component()), "{}", reply.stdout);
+            assert_eq!(reply.ops.opens, u64::from(i == 0), "{}: request {i}", api.name);
             paths.push(api.get_path(&reply.json()));
         }
         let replay = api.refund(&host, Some("kept-0")).await;

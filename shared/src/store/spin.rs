@@ -1,17 +1,27 @@
 //! The Spin binding of [`Store`]: `wasi:keyvalue` (store + atomics) on the `default` store.
 //!
-//! One interface for every operation, and the store opened once per request, lazily: on Spin
-//! 4.0.2 an open costs about as much as a write, and `spin:key-value` reaches the same data, so
-//! opening both would pay twice for nothing. Moving to another interface is a change here only.
+//! One interface for every operation, and the store opened lazily, at most once per instance:
+//! on Spin 4.0.2 an open costs about as much as a write, and `spin:key-value` reaches the same
+//! data, so opening both would pay twice for nothing. Moving to another interface is a change
+//! here only.
 
 use super::{Store, StoreError, StoreResult};
 use crate::access_log::StoreOps;
 use spin_sdk::experimental::wasi::keyvalue::{atomics, store};
-use std::cell::{Cell, OnceCell};
+use std::cell::{Cell, OnceCell, RefCell};
+use std::rc::Rc;
+
+thread_local! {
+    /// The store as the instance's first request opened it, kept for the next ones: Spin 4.0.2
+    /// serves up to 128 requests with one `wasi:http@0.3` instance, and on its SQLite store an
+    /// open costs about as much as a whole request. Forgotten when an operation fails, so the
+    /// next request opens it afresh.
+    static OPENED: RefCell<Option<Rc<store::Bucket>>> = const { RefCell::new(None) };
+}
 
 #[derive(Default)]
 pub struct SpinStore {
-    bucket: OnceCell<store::Bucket>,
+    bucket: OnceCell<Rc<store::Bucket>>,
     /// What this request asked of the store, for the access log.
     ops: Cell<StoreOps>,
 }
@@ -36,15 +46,24 @@ impl SpinStore {
         if let Some(bucket) = self.bucket.get() {
             return Ok(bucket);
         }
-        let mut ops = self.ops.get();
-        ops.opens += 1;
-        self.ops.set(ops);
-        let bucket = store::open("default").map_err(err)?;
+        let bucket = match OPENED.with_borrow(Option::clone) {
+            Some(kept) => kept,
+            None => {
+                let mut ops = self.ops.get();
+                ops.opens += 1;
+                self.ops.set(ops);
+                let opened = Rc::new(store::open("default").map_err(err)?);
+                OPENED.set(Some(opened.clone()));
+                opened
+            }
+        };
         Ok(self.bucket.get_or_init(|| bucket))
     }
 }
 
+/// A store error; the kept store is forgotten, in case it is the store that failed.
 fn err(e: store::Error) -> StoreError {
+    OPENED.set(None);
     StoreError(match e {
         store::Error::NoSuchStore => "no such store".to_string(),
         store::Error::AccessDenied => "access to the store denied".to_string(),
