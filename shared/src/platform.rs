@@ -19,6 +19,7 @@ use spin_sdk::wasip3::wit_bindgen::{FutureReader, StreamReader, StreamResult};
 use spin_sdk::wasip3::{wit_future, wit_stream};
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasip2::io::streams::OutputStream;
 
 /// Turns Spin's request into the handler's, with the context for it.
 pub async fn prepare(raw: wasi::Request) -> (Request, Ctx<SpinStore>) {
@@ -228,6 +229,25 @@ fn variable(name: &'static str) -> String {
     }
 }
 
+thread_local! {
+    /// The instance's stdout, got by its first request and kept for the next ones: getting
+    /// and dropping it were two host calls a request.
+    static STDOUT: RefCell<Option<OutputStream>> = const { RefCell::new(None) };
+}
+
+/// Writes a log line to stdout with one wasi:cli 0.2 call: std's `stdout()` makes four (get,
+/// check-write, write, flush, with a pollable), which measured 13 µs a request more; wasi:cli
+/// 0.3's stdout stream measured no faster than std. A lost line must not fail the request, so
+/// an error only drops the kept stream (the next request gets it again).
+fn log(line: &str) {
+    STDOUT.with_borrow_mut(|kept| {
+        let stdout = kept.get_or_insert_with(wasip2::cli::stdout::get_stdout);
+        if stdout.blocking_write_and_flush(line.as_bytes()).is_err() {
+            *kept = None;
+        }
+    });
+}
+
 /// When the request arrived (monotonic nanoseconds), for the access log's duration.
 pub struct Started(u64);
 
@@ -248,11 +268,8 @@ pub fn respond(
 ) -> wasi::Response {
     let micros = monotonic_clock::now().saturating_sub(started.0) / 1000;
     let (response, mut line) = crate::access_log::finish(component, req, response, ctx.store.ops(), micros);
-    // One wasi:cli 0.2 call: std's `stdout()` makes four (get, check-write, write, flush, with
-    // a pollable), which measured 13 µs a request more; wasi:cli 0.3's stdout stream measured no
-    // faster than std. A lost log line must not fail the request, so its error is dropped.
     line.push('\n');
-    let _ = wasip2::cli::stdout::get_stdout().blocking_write_and_flush(line.as_bytes());
+    log(&line);
     // Our own header names and values are valid; should one not be, the response still goes.
     let headers = fields(response.headers, response.body.len()).unwrap_or_else(|_| wasi::Fields::new());
     let (contents, trailers) = outgoing_body(response.body);

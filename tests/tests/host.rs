@@ -88,8 +88,9 @@ async fn the_engine_set_up_as_spin_serves_every_api_alike() {
 /// Spin 4.0.2 keeps a `wasi:http@0.3` component's instance for up to 128 requests. Served that
 /// way, every API answers each request as a fresh instance would: refunds taken and shown,
 /// a retry replayed, bad input and a wrong token refused, each request with its own log line,
-/// and nothing of one request left in the next. One instance of each component serves them
-/// all, and it opens the store once: the first request's open is kept for the next ones.
+/// each its own request id, and nothing of one request left in the next. One instance of each
+/// component serves them all, and it opens the store once: the first request's open is kept
+/// for the next ones.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_instance_kept_for_many_requests_answers_each_as_a_fresh_one() {
     let host = TestHost::new().reusing_instances(SPIN_MAX_INSTANCE_REUSE);
@@ -97,7 +98,7 @@ async fn an_instance_kept_for_many_requests_answers_each_as_a_fresh_one() {
     for api in &apis {
         api.load(&host).await;
         let (auth, token) = api.auth();
-        let mut paths = Vec::new();
+        let (mut paths, mut request_ids) = (Vec::new(), Vec::new());
         for i in 0..3 {
             let reply = api.refund(&host, Some(&format!("kept-{i}"))).await;
             api.assert_taken(&reply);
@@ -105,7 +106,12 @@ async fn an_instance_kept_for_many_requests_answers_each_as_a_fresh_one() {
             assert!(reply.stdout.contains(api.component()), "{}", reply.stdout);
             assert_eq!(reply.ops.opens, u64::from(i == 0), "{}: request {i}", api.name);
             paths.push(api.get_path(&reply.json()));
+            request_ids.push(reply.header("x-request-id").map(str::to_string));
         }
+        request_ids.sort();
+        request_ids.dedup();
+        assert_eq!(request_ids.len(), 3, "{}: {request_ids:?}", api.name);
+        assert!(request_ids.iter().all(Option::is_some), "{}", api.name);
         let replay = api.refund(&host, Some("kept-0")).await;
         api.assert_taken(&replay);
         assert_eq!(api.get_path(&replay.json()), paths[0], "{}", api.name);
