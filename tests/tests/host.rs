@@ -75,13 +75,7 @@ async fn the_engine_set_up_as_spin_serves_every_api_alike() {
                 .await;
             assert_eq!(got.status, 200, "{}: {}", api.name, got.text());
         }
-        let state = api.source_state(&host).await;
-        assert_eq!(
-            state["refundIds"].as_array().map(Vec::len),
-            Some(3),
-            "{}: {state}",
-            api.name
-        );
+        assert_refunds_listed(&api, &host, 3).await;
     }
 }
 
@@ -126,14 +120,15 @@ async fn an_instance_kept_for_many_requests_answers_each_as_a_fresh_one() {
         }
         let bad = api.post(&host, b"{".to_vec(), "application/json", None).await;
         assert!((400..500).contains(&bad.status), "{}: {}", api.name, bad.text());
-        let state = api.source_state(&host).await;
-        assert_eq!(
-            state["refundIds"].as_array().map(Vec::len),
-            Some(3),
-            "{}: {state}",
-            api.name
-        );
+        assert_refunds_listed(api, &host, 3).await;
     }
     // One instance per refund API, and one of the admin component that loaded the sources.
     assert_eq!(host.instances_made(), Some(apis.len() + 1));
+}
+
+/// Fails unless the API's test source lists exactly `n` refunds.
+async fn assert_refunds_listed(api: &apis::Api, host: &TestHost, n: usize) {
+    let state = api.source_state(host).await;
+    let listed = state["refundIds"].as_array().map(Vec::len);
+    assert_eq!(listed, Some(n), "{}: {state}", api.name);
 }
