@@ -1,7 +1,8 @@
 //! Each refund API described once, for the tests and the benchmark that run against all of
 //! them: how to load a source, what a one-unit refund looks like, and how the API refuses.
 
-use crate::{Reply, TestHost};
+use crate::{Reply, TestHost, client_request};
+use bytes::Bytes;
 use serde_json::{Value, json};
 
 /// The admin token of the manifest's defaults.
@@ -127,12 +128,30 @@ impl Api {
         content_type: &str,
         key: Option<&str>,
     ) -> Reply {
+        host.answer(self.post_request(path, body, content_type, key))
+            .await
+    }
+
+    /// A one-unit refund of the tests' source, as a client sends it.
+    pub fn refund_request(&self, key: Option<&str>) -> http::Request<Bytes> {
+        let id = self.source_id();
+        let body = (self.unit_body_of)(&id).to_string().into_bytes();
+        self.post_request(&(self.post_path_of)(&id), body, "application/json", key)
+    }
+
+    fn post_request(
+        &self,
+        path: &str,
+        body: Vec<u8>,
+        content_type: &str,
+        key: Option<&str>,
+    ) -> http::Request<Bytes> {
         let (name, value) = self.auth();
         let mut headers = vec![(name, value.as_str()), ("content-type", content_type)];
         if let Some(key) = key {
             headers.push(("idempotency-key", key));
         }
-        host.request("POST", path, &headers, body).await
+        client_request("POST", path, &headers, body)
     }
 
     /// The source as the admin API shows it.

@@ -323,6 +323,49 @@ impl TestHost {
         })
     }
 
+    /// Sends `requests` to one new instance of the component the first routes to, all at once,
+    /// as Spin 4.0.2 sends up to 16 to one `wasi:http@0.3` instance: the guest interleaves them
+    /// wherever it awaits. Answers (status and body) in the order sent; the store counts and
+    /// stdout of the instance are shared, so not reported.
+    pub async fn send_at_once(&self, requests: Vec<http::Request<Bytes>>) -> Result<Vec<(u16, Bytes)>> {
+        let first = requests.first().ok_or_else(|| anyhow!("no requests"))?;
+        let route = self
+            .app
+            .manifest
+            .route(first.uri().path())
+            .ok_or_else(|| anyhow!("no route for {}", first.uri()))?;
+        let compiled = &self.app.components[&route.component];
+        let mut warm = self.instantiate(&route.component, &compiled.pre).await?;
+        let mut calls = Vec::new();
+        for req in requests {
+            let req = with_spin_headers(req, &route.pattern)?;
+            let req = req.map(|b| Full::new(b).map_err(|never| -> ErrorCode { match never {} }));
+            calls.push(wasmtime_wasi_http::p3::Request::from_http(req));
+        }
+        let service = &warm.service;
+        let served = warm
+            .store
+            .run_concurrent(async move |accessor| -> wasmtime::Result<_> {
+                let answers = calls.into_iter().map(|(request, request_io)| async move {
+                    let response = service.handle(accessor, request).await?.map_err(|code| {
+                        wasmtime::Error::msg(format!("the component answered with an error code: {code:?}"))
+                    })?;
+                    let response = accessor.with(|mut access| response.into_http(&mut access, request_io))?;
+                    let (parts, body) = response.into_parts();
+                    let body = body.collect().await.map_err(|code| {
+                        wasmtime::Error::msg(format!("reading the response body: {code:?}"))
+                    })?;
+                    wasmtime::Result::Ok((parts.status.as_u16(), body.to_bytes()))
+                });
+                futures::future::try_join_all(answers).await
+            });
+        match tokio::time::timeout(REQUEST_TIMEOUT, served).await {
+            Ok(Ok(Ok(answers))) => Ok(answers),
+            Ok(Ok(Err(e)) | Err(e)) => bail!("the component failed: {e:?}"),
+            Err(_) => bail!("the component did not answer within {REQUEST_TIMEOUT:?}"),
+        }
+    }
+
     /// A new instance of `component`, in a store of its own.
     async fn instantiate(&self, component: &str, pre: &ServicePre<HostState>) -> Result<Warm> {
         let spec = &self.app.manifest.components[component];
@@ -383,18 +426,33 @@ impl TestHost {
         headers: &[(&str, &str)],
         body: impl Into<Bytes>,
     ) -> Reply {
-        let mut builder = http::Request::builder()
-            .method(method)
-            .uri(format!("http://localhost:3000{uri}"));
-        for (name, value) in headers {
-            builder = builder.header(*name, *value);
-        }
-        let req = builder.body(body.into()).expect("a valid test request");
+        self.answer(client_request(method, uri, headers, body)).await
+    }
+
+    /// Sends a request; a failure of the host or the component fails the test.
+    pub async fn answer(&self, req: http::Request<Bytes>) -> Reply {
+        let what = format!("{} {}", req.method(), req.uri());
         match self.send(req).await {
             Ok(reply) => reply,
-            Err(e) => panic!("{method} {uri}: the host failed: {e:#}"),
+            Err(e) => panic!("{what}: the host failed: {e:#}"),
         }
     }
+}
+
+/// A request with headers and a body, as a client sends it to `http://localhost:3000`.
+pub fn client_request(
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: impl Into<Bytes>,
+) -> http::Request<Bytes> {
+    let mut builder = http::Request::builder()
+        .method(method)
+        .uri(format!("http://localhost:3000{uri}"));
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    builder.body(body.into()).expect("a valid test request")
 }
 
 impl Default for TestHost {

@@ -23,6 +23,6 @@ mod variables;
 
 pub use crossings::Crossings;
 pub use engine::EngineKind;
-pub use host::{App, BUILD_COMMAND, Reply, TestHost, workspace_root_dir as workspace_root};
+pub use host::{App, BUILD_COMMAND, Reply, TestHost, client_request, workspace_root_dir as workspace_root};
 pub use kv::{Faults, OpCounts};
 pub use reuse::SPIN_MAX_INSTANCE_REUSE;

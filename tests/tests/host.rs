@@ -132,3 +132,25 @@ async fn assert_refunds_listed(api: &apis::Api, host: &TestHost, n: usize) {
     let listed = state["refundIds"].as_array().map(Vec::len);
     assert_eq!(listed, Some(n), "{}: {state}", api.name);
 }
+
+/// Spin 4.0.2 also sends one `wasi:http@0.3` instance up to 16 requests at once. Sixteen sent at
+/// once to one instance of each API, fifteen refunds and a retry of the first, are answered as
+/// if sent one by one: fifteen refunds taken, each once, and the retry given the first one's.
+#[tokio::test(flavor = "multi_thread")]
+async fn requests_sent_at_once_to_one_instance_are_each_answered_once() {
+    let host = TestHost::new();
+    for api in apis::all() {
+        api.load(&host).await;
+        let mut requests: Vec<_> = (0..15)
+            .map(|i| api.refund_request(Some(&format!("at-once-{i}"))))
+            .collect();
+        requests.push(api.refund_request(Some("at-once-0")));
+        let answers = host.send_at_once(requests).await.expect("the instance answers");
+        for (status, body) in &answers {
+            let text = String::from_utf8_lossy(body);
+            assert!(matches!(status, 200 | 201), "{}: {status} {text}", api.name);
+        }
+        assert_eq!(answers[15].1, answers[0].1, "{}: the retry", api.name);
+        assert_refunds_listed(&api, &host, 15).await;
+    }
+}
