@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
-use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::component::{Accessor, Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, Store, StoreLimitsBuilder};
 use wasmtime_wasi::WasiCtx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
@@ -338,29 +338,18 @@ impl TestHost {
         let mut warm = self.instantiate(&route.component, &compiled.pre).await?;
         let mut calls = Vec::new();
         for req in requests {
-            let req = with_spin_headers(req, &route.pattern)?;
-            let req = req.map(|b| Full::new(b).map_err(|never| -> ErrorCode { match never {} }));
-            calls.push(wasmtime_wasi_http::p3::Request::from_http(req));
+            calls.push(with_spin_headers(req, &route.pattern)?);
         }
         let service = &warm.service;
-        let served = warm
-            .store
-            .run_concurrent(async move |accessor| -> wasmtime::Result<_> {
-                let answers = calls.into_iter().map(|(request, request_io)| async move {
-                    let response = service.handle(accessor, request).await?.map_err(|code| {
-                        wasmtime::Error::msg(format!("the component answered with an error code: {code:?}"))
-                    })?;
-                    let response = accessor.with(|mut access| response.into_http(&mut access, request_io))?;
-                    let (parts, body) = response.into_parts();
-                    let body = body.collect().await.map_err(|code| {
-                        wasmtime::Error::msg(format!("reading the response body: {code:?}"))
-                    })?;
-                    wasmtime::Result::Ok((parts.status.as_u16(), body.to_bytes()))
-                });
-                futures::future::try_join_all(answers).await
-            });
+        let served = warm.store.run_concurrent(async move |accessor| {
+            let answers = calls.into_iter().map(|req| call(accessor, service, req));
+            futures::future::try_join_all(answers).await
+        });
         match tokio::time::timeout(REQUEST_TIMEOUT, served).await {
-            Ok(Ok(Ok(answers))) => Ok(answers),
+            Ok(Ok(Ok(answers))) => Ok(answers
+                .into_iter()
+                .map(|(status, _, body)| (status, body))
+                .collect()),
             Ok(Ok(Err(e)) | Err(e)) => bail!("the component failed: {e:?}"),
             Err(_) => bail!("the component did not answer within {REQUEST_TIMEOUT:?}"),
         }
@@ -499,35 +488,42 @@ fn with_spin_headers(mut req: http::Request<Bytes>, route: &str) -> Result<http:
 /// What [`execute`] gives back: status, headers, the whole body and the counted crossings.
 type Executed = (u16, http::HeaderMap, Bytes, Option<Crossings>);
 
-/// Runs `wasi:http/handler.handle` on an instance, collecting the whole body while the
-/// store's event loop still runs (the guest writes the body after returning).
+/// Serves one request on an instance, with the crossings it counted.
 async fn execute(
     store: &mut Store<HostState>,
     service: &Service,
     req: http::Request<Bytes>,
 ) -> Result<Executed> {
-    let req = req.map(|b| Full::new(b).map_err(|never| -> ErrorCode { match never {} }));
-    let (request, request_io) = wasmtime_wasi_http::p3::Request::from_http(req);
     let outcome = store
-        .run_concurrent(async move |accessor| -> wasmtime::Result<_> {
-            let response = service.handle(accessor, request).await?.map_err(|code| {
-                wasmtime::Error::msg(format!("the component answered with an error code: {code:?}"))
-            })?;
-            let response = accessor.with(|mut access| response.into_http(&mut access, request_io))?;
-            let (parts, body) = response.into_parts();
-            let body = body
-                .collect()
-                .await
-                .map_err(|code| wasmtime::Error::msg(format!("reading the response body: {code:?}")))?
-                .to_bytes();
-            Ok((parts.status.as_u16(), parts.headers, body))
-        })
+        .run_concurrent(async move |accessor| call(accessor, service, req).await)
         .await;
     let crossings = store.data_mut().crossings.take().map(CrossingClock::finish);
     match outcome {
         Ok(Ok((status, headers, body))) => Ok((status, headers, body, crossings)),
         Ok(Err(e)) | Err(e) => bail!("the component failed: {e:?}"),
     }
+}
+
+/// One `wasi:http/handler.handle` call on an instance, collecting the whole body while the
+/// store's event loop still runs (the guest writes the body after returning).
+async fn call(
+    accessor: &Accessor<HostState>,
+    service: &Service,
+    req: http::Request<Bytes>,
+) -> wasmtime::Result<(u16, http::HeaderMap, Bytes)> {
+    let req = req.map(|b| Full::new(b).map_err(|never| -> ErrorCode { match never {} }));
+    let (request, request_io) = wasmtime_wasi_http::p3::Request::from_http(req);
+    let response = service.handle(accessor, request).await?.map_err(|code| {
+        wasmtime::Error::msg(format!("the component answered with an error code: {code:?}"))
+    })?;
+    let response = accessor.with(|mut access| response.into_http(&mut access, request_io))?;
+    let (parts, body) = response.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map_err(|code| wasmtime::Error::msg(format!("reading the response body: {code:?}")))?
+        .to_bytes();
+    Ok((parts.status.as_u16(), parts.headers, body))
 }
 
 /// The component's `allowed_outbound_hosts`, templates resolved, as `scheme://host:port` origins.
