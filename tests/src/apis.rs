@@ -110,33 +110,24 @@ impl Api {
 
     /// A one-unit refund of the source with this id.
     pub async fn refund_at(&self, host: &TestHost, id: &str, key: Option<&str>) -> Reply {
-        let body = (self.unit_body_of)(id).to_string().into_bytes();
-        self.post_to(host, &(self.post_path_of)(id), body, "application/json", key)
-            .await
+        host.answer(self.refund_request_at(id, key)).await
     }
 
     pub async fn post(&self, host: &TestHost, body: Vec<u8>, content_type: &str, key: Option<&str>) -> Reply {
-        self.post_to(host, &self.post_path(), body, content_type, key)
-            .await
-    }
-
-    async fn post_to(
-        &self,
-        host: &TestHost,
-        path: &str,
-        body: Vec<u8>,
-        content_type: &str,
-        key: Option<&str>,
-    ) -> Reply {
-        host.answer(self.post_request(path, body, content_type, key))
+        let path = self.post_path();
+        host.answer(self.post_request(&path, body, content_type, key))
             .await
     }
 
     /// A one-unit refund of the tests' source, as a client sends it.
     pub fn refund_request(&self, key: Option<&str>) -> http::Request<Bytes> {
-        let id = self.source_id();
-        let body = (self.unit_body_of)(&id).to_string().into_bytes();
-        self.post_request(&(self.post_path_of)(&id), body, "application/json", key)
+        self.refund_request_at(&self.source_id(), key)
+    }
+
+    /// A one-unit refund of the source with this id, as a client sends it.
+    fn refund_request_at(&self, id: &str, key: Option<&str>) -> http::Request<Bytes> {
+        let body = (self.unit_body_of)(id).to_string().into_bytes();
+        self.post_request(&(self.post_path_of)(id), body, "application/json", key)
     }
 
     fn post_request(

@@ -228,7 +228,7 @@ impl TestHost {
         TestHost {
             count_crossings: true,
             // Instances made without the crossing hook cannot count.
-            pool: self.pool.as_ref().map(|p| Arc::new(Pool::new(p.max_reuse()))),
+            pool: self.emptied_pool(),
             ..self.clone()
         }
     }
@@ -256,9 +256,13 @@ impl TestHost {
     pub fn set_variable(&mut self, name: &str, value: &str) {
         self.variables.insert(name.to_string(), Some(value.to_string()));
         // A kept instance holds the variables it was made with.
-        if let Some(pool) = &mut self.pool {
-            *pool = Arc::new(Pool::new(pool.max_reuse()));
-        }
+        self.pool = self.emptied_pool();
+    }
+
+    /// A pool like this host's, with no instance kept yet.
+    fn emptied_pool(&self) -> Option<Arc<Pool>> {
+        let pool = self.pool.as_ref()?;
+        Some(Arc::new(Pool::new(pool.max_reuse())))
     }
 
     pub fn kv(&self) -> &KvStore {
@@ -326,7 +330,8 @@ impl TestHost {
     /// Sends `requests` to one new instance of the component the first routes to, all at once,
     /// as Spin 4.0.2 sends up to 16 to one `wasi:http@0.3` instance: the guest interleaves them
     /// wherever it awaits. Answers (status and body) in the order sent; the store counts and
-    /// stdout of the instance are shared, so not reported.
+    /// stdout of the instance are shared, so not reported, and the answers are not held
+    /// against the OpenAPI documents (the caller checks them).
     pub async fn send_at_once(&self, requests: Vec<http::Request<Bytes>>) -> Result<Vec<(u16, Bytes)>> {
         let first = requests.first().ok_or_else(|| anyhow!("no requests"))?;
         let route = self
