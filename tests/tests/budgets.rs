@@ -102,7 +102,7 @@ const WASM_BUDGET_BYTES: u64 = 400 * 1024;
 /// Components not yet within the budget, each held to a ceiling just above its size today so
 /// growth is caught (sizes and where the bytes go: BENCHMARKS.md). Every other component,
 /// floors included, is held to the budget itself.
-const OVER_BUDGET_CEILINGS: &[(&str, u64)] = &[("payment-refunds", 432 * 1024)];
+const OVER_BUDGET_CEILINGS: &[(&str, u64)] = &[("payment-refunds", 412 * 1024)];
 
 #[test]
 fn every_component_stays_within_its_size_ceiling() {
