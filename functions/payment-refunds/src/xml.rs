@@ -213,17 +213,25 @@ pub fn pascal(name: &str) -> String {
     })
 }
 
-/// An XML name for any text, as .NET's `XmlConvert.EncodeLocalName` does (`[` -> `_x005B_`).
+/// An XML name for any text, as .NET's `XmlConvert.EncodeLocalName` does: `[` -> `_x005B_`,
+/// and a character beyond U+FFFF in eight digits (`_x0001F600_`).
 pub fn encode_name(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
-                c.to_string()
-            } else {
-                format!("_x{:04X}_", c as u32)
-            }
-        })
-        .collect()
+    let mut name = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
+            name.push(c);
+            continue;
+        }
+        let code = u32::from(c);
+        let digits = if code > 0xFFFF { 8 } else { 4 };
+        name.push_str("_x");
+        for i in (0..digits).rev() {
+            let digit = char::from_digit((code >> (4 * i)) & 0xF, 16).unwrap_or('0');
+            name.push(digit.to_ascii_uppercase());
+        }
+        name.push('_');
+    }
+    name
 }
 
 #[cfg(test)]
@@ -270,5 +278,6 @@ mod tests {
             encode_name("refund.refundAllocations[0].amount"),
             "refund.refundAllocations_x005B_0_x005D_.amount"
         );
+        assert_eq!(encode_name("a é😀"), "a_x0020__x00E9__x0001F600_");
     }
 }
