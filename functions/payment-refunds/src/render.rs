@@ -107,10 +107,7 @@ pub fn error(format: Format, error: &AppError) -> Response {
                 out.push_str("<ModelState>");
                 for f in fields {
                     let key = xml::encode_name(if f.path == "body" { "refund" } else { &f.path });
-                    out.push_str(&format!(
-                        "<{key}>{}</{key}>",
-                        quick_xml::escape::escape(f.message.as_str())
-                    ));
+                    xml::write_element(&mut out, &key, &Value::String(f.message), None);
                 }
                 out.push_str("</ModelState>");
             }
