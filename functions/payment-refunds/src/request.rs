@@ -174,13 +174,7 @@ fn method_value(value: &Value, path: &str, text: bool, errors: &mut Errors) -> O
     match code.filter(|c| method::name(*c).is_some()) {
         Some(c) => Some(c),
         None => {
-            let names: Vec<String> = method::NAMES
-                .iter()
-                .enumerate()
-                .map(|(i, n)| format!("{i} ({n})"))
-                .collect();
-            let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            errors.not_one_of(path, "method", &names);
+            errors.not_one_of(path, "method", method::CHOICES);
             None
         }
     }
