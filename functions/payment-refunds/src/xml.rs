@@ -196,6 +196,7 @@ pub fn from_value(root: &str, value: &Value) -> String {
     out
 }
 
+/// Writes `value` as the element `name`, declaring the DataContract namespaces when given one.
 pub fn write_element(out: &mut String, name: &str, value: &Value, namespace: Option<&str>) {
     // Pushed piece by piece: a `format!` per element was ~0.5 KB more of this .wasm.
     out.push('<');
