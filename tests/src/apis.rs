@@ -125,12 +125,12 @@ impl Api {
     }
 
     /// A one-unit refund of the source with this id, as a client sends it.
-    fn refund_request_at(&self, id: &str, key: Option<&str>) -> http::Request<Bytes> {
+    pub fn refund_request_at(&self, id: &str, key: Option<&str>) -> http::Request<Bytes> {
         let body = (self.unit_body_of)(id).to_string().into_bytes();
         self.post_request(&(self.post_path_of)(id), body, "application/json", key)
     }
 
-    fn post_request(
+    pub fn post_request(
         &self,
         path: &str,
         body: Vec<u8>,

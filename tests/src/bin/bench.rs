@@ -17,10 +17,17 @@
 //! A second table splits each operation's time by side (guest code, host functions, the host's
 //! own work), with the host calls, guest entries and page faults of one request, from
 //! [`COUNTED`] more requests run with wasmtime's call hook on (not part of the timed runs).
+//! A third measures each operation sent sixteen at once to one instance, as Spin may
+//! ([`at_once`]).
+
+#[path = "bench/at_once.rs"]
+mod at_once;
 
 use anyhow::Result;
+use at_once::AT_ONCE;
+use bytes::Bytes;
 use refund_host::crossings::break_down;
-use refund_host::{App, EngineKind, TestHost, apis, native, workspace_root};
+use refund_host::{App, EngineKind, TestHost, apis, client_request, native, workspace_root};
 use serde_json::{Value, json};
 use std::future::Future;
 use std::ops::Range;
@@ -333,6 +340,44 @@ async fn main() -> Result<()> {
         })
         .await;
 
+        // The same three, sixteen at once to one instance. Each POST of a batch goes to a
+        // source of its own, so they do not contend (`sources` more sources, after the others).
+        let batches = n.div_ceil(AT_ONCE);
+        let spread: Vec<String> = (0..AT_ONCE as u32)
+            .map(|j| (api.source_id)(FIRST_SOURCE + sources + j))
+            .collect();
+        for id in &spread {
+            api.load_units_at(&host, id, 1_000_000).await;
+        }
+        let floor = |path: &str| client_request("GET", path, &[], Bytes::new());
+        let at_once_post = at_once::rps_against(
+            &host,
+            &floors,
+            batches,
+            |i| api.refund_request_at(&spread[i % AT_ONCE], Some(&format!("at-once-{i}"))),
+            || floor("/cas"),
+            &[200, 201],
+        )
+        .await;
+        let at_once_get = at_once::rps_against(
+            &host,
+            &floors,
+            batches,
+            |_| client_request("GET", &get_path, &[(auth, &token)], Bytes::new()),
+            || floor("/open"),
+            &[200],
+        )
+        .await;
+        let at_once_refused = at_once::rps_against(
+            &host,
+            &floors,
+            batches,
+            |_| api.post_request(&api.post_path(), bad.clone(), "application/json", None),
+            || floor("/noop"),
+            &[400],
+        )
+        .await;
+
         // The same three natively, on the in-memory store, over the same spread of sources.
         let ctx = native::context(api.token, "");
         for k in 0..sources {
@@ -415,6 +460,7 @@ async fn main() -> Result<()> {
         );
         post_row["busy_503"] = json!(busy);
         post_row["breakdown"] = json!(post_split);
+        post_row["at_once"] = at_once_row(at_once_post);
         rows.push(post_row);
         let mut get_row = row(
             &format!("{c} GET"),
@@ -426,6 +472,7 @@ async fn main() -> Result<()> {
             None,
         );
         get_row["breakdown"] = json!(get_split);
+        get_row["at_once"] = at_once_row(at_once_get);
         rows.push(get_row);
         let mut refused_row = row(
             &format!("{c} refused"),
@@ -437,12 +484,14 @@ async fn main() -> Result<()> {
             None,
         );
         refused_row["breakdown"] = json!(refused_split);
+        refused_row["at_once"] = at_once_row(at_once_refused);
         rows.push(refused_row);
     }
 
     println!("{per_source} refunds per source");
     print_table(&rows, n);
     print_breakdown_table(&rows);
+    print_at_once_table(&rows);
 
     // Over TCP (the host's serve mode): one keep-alive connection against a new connection with
     // `Connection: close` per request.
@@ -618,6 +667,28 @@ fn print_breakdown_table(rows: &[Value]) {
         ],
         cells,
     );
+}
+
+/// An operation's requests per second sent [`AT_ONCE`] at once, with its floor's.
+fn at_once_row((rps, floor_rps): (f64, f64)) -> Value {
+    json!({"rps": rps, "floor_rps": floor_rps, "floor_ratio": rps / floor_rps})
+}
+
+fn print_at_once_table(rows: &[Value]) {
+    println!(
+        "\n{AT_ONCE} at once to one new instance, each batch in turn with one of its floor (rps over all batches)\n"
+    );
+    let cells = rows.iter().filter(|r| r["at_once"].is_object()).map(|r| {
+        let a =
+            |field: &str, digits: usize| format!("{:.digits$}", r["at_once"][field].as_f64().unwrap_or(0.0));
+        vec![
+            r["operation"].as_str().unwrap_or("").to_string(),
+            a("rps", 0),
+            a("floor_rps", 0),
+            a("floor_ratio", 2),
+        ]
+    });
+    print_markdown(&["operation", "rps, 16 at once", "floor rps", "÷floor"], cells);
 }
 
 fn print_tcp_table(rows: &[Value]) {
