@@ -49,7 +49,8 @@ fn decide(asked: &RefundRequest, record: &SourceRecord, seq: u64) -> AppResult<N
     let mut snapshots = Vec::new();
     for a in &asked.allocations {
         let path = format!("refund.refundAllocations[{}]", a.index);
-        money::check_scale(a.amount, currency, &format!("{path}.amount"), &mut errors);
+        let amount_path = format!("{path}.amount");
+        money::check_scale(a.amount, currency, &amount_path, &mut errors);
         let Some(paid) = payment.invoices.iter().find(|i| i.invoice_id == a.invoice_id) else {
             errors.push(
                 format!("{path}.invoiceId"),
@@ -62,7 +63,7 @@ fn decide(asked: &RefundRequest, record: &SourceRecord, seq: u64) -> AppResult<N
         let left = record.part_remaining(&part).unwrap_or_default();
         if a.amount > left {
             errors.push(
-                format!("{path}.amount"),
+                amount_path,
                 "exceeds_refundable",
                 format!(
                     "invoice {} has {} left to refund from this payment",

@@ -85,10 +85,12 @@ impl Serialize for Activity {
         // An integer, written into the description as one (a `Value`'s Display would bring in
         // serde_json's whole formatter, pretty printing included, for this one line).
         let payment = stored["originalPaymentId"].as_i64().unwrap_or_default();
-        let description = match stored["paymentReference"].as_str() {
-            Some(r) => format!("Refund of payment {payment} ({r})"),
-            None => format!("Refund of payment {payment}"),
-        };
+        let mut description = format!("Refund of payment {payment}");
+        if let Some(reference) = stored["paymentReference"].as_str() {
+            description.push_str(" (");
+            description.push_str(reference);
+            description.push(')');
+        }
         ActivityBody {
             amount: self.amount,
             currency: &stored["currency"],
