@@ -25,4 +25,4 @@ pub use crossings::Crossings;
 pub use engine::EngineKind;
 pub use host::{App, BUILD_COMMAND, Reply, TestHost, client_request, workspace_root_dir as workspace_root};
 pub use kv::{Faults, OpCounts};
-pub use reuse::SPIN_MAX_INSTANCE_REUSE;
+pub use reuse::{SPIN_MAX_INSTANCE_CONCURRENCY, SPIN_MAX_INSTANCE_REUSE};

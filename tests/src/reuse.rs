@@ -14,6 +14,10 @@ use wasmtime_wasi_http::p3::bindings::Service;
 /// Spin 4.0.2's default for `--max-instance-reuse-count` with a `wasi:http@0.3` component.
 pub const SPIN_MAX_INSTANCE_REUSE: usize = 128;
 
+/// Spin 4.0.2's default for `--max-instance-concurrent-reuse-count`: how many requests it sends
+/// one `wasi:http@0.3` instance at once ([`crate::TestHost::send_at_once`] sends that many).
+pub const SPIN_MAX_INSTANCE_CONCURRENCY: usize = 16;
+
 /// An instance with its store, and what it has served.
 pub struct Warm {
     pub store: Store<HostState>,

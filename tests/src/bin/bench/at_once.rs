@@ -9,7 +9,7 @@ use refund_host::TestHost;
 use std::time::{Duration, Instant};
 
 /// What Spin 4.0.2 sends one instance at most at once.
-pub const AT_ONCE: usize = 16;
+pub const AT_ONCE: usize = refund_host::SPIN_MAX_INSTANCE_CONCURRENCY;
 
 /// Requests per second of `batches` batches of `op(i)` (`i` counts every request), and of the
 /// same batches of `floor`, sent to `host` and `floors` in turns. Every answer must be one of
