@@ -1,0 +1,529 @@
+//! `scripts/bench`: where each component stands against the floor, in one run.
+//!
+//! Through the test host (in-process, in-memory store): the floors (no-op, open-only, one CAS),
+//! then for each API a POST refund (fresh Idempotency-Key each time), a GET of it and a refused
+//! POST; median and p99 latency at concurrency 1, requests per second at 1 and 8, each against
+//! its floor (the two measured in turns, so both see the same machine); the same handlers
+//! called natively (what the sandbox costs); and per component the .wasm size, compile time
+//! and store operations of one POST. Prints a table and writes `target/bench.json`.
+//!
+//! `BENCH_REQUESTS` sets the requests per measurement (default 400);
+//! `BENCH_REFUNDS_PER_SOURCE` how many refunds each source takes before the next (default 20;
+//! a large value measures one hot source whose record keeps growing); `BENCH_ONLY=invoice`
+//! measures only the APIs whose component name contains it. `BENCH_SPIN_ENGINE=1` runs it all
+//! on wasmtime configured as Spin 4.0.2 configures it (pooling allocator, epoch checks; see
+//! `refund_host::EngineKind`) instead of wasmtime's defaults. `BENCH_REUSE=N` keeps each
+//! instance for up to N requests (Spin 4.0.2 keeps a `wasi:http@0.3` component's for 128)
+//! instead of a fresh one per request; with both, the run is set up as `spin up` runs.
+//!
+//! A second table splits each operation's time by side (guest code, host functions, the host's
+//! own work), with the host calls, guest entries and page faults of one request, from
+//! [`COUNTED`] more requests run with wasmtime's call hook on (not part of the timed runs).
+//! A third measures each operation sent sixteen at once to one instance, as Spin may
+//! ([`at_once`]); the last times GETs over TCP, kept alive and not ([`tcp`]). How an
+//! operation is timed is in [`measure`], how the figures are printed in [`tables`].
+
+mod at_once;
+mod measure;
+mod tables;
+mod tcp;
+
+use anyhow::Result;
+use at_once::AT_ONCE;
+use bytes::Bytes;
+use measure::{Stats, measure, measure_against, measure_native};
+use refund_host::crossings::{Breakdown, break_down};
+use refund_host::{App, EngineKind, TestHost, apis, client_request, native, workspace_root};
+use serde_json::{Value, json};
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tables::{at_once_row, row};
+
+/// Requests per operation run with the crossings counted, for the second table.
+const COUNTED: usize = 100;
+
+/// The benchmark's sources are numbered from here (the tests use 50).
+const FIRST_SOURCE: u32 = 1000;
+
+fn us(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+fn expect(status: u16, allowed: &[u16], what: &str) {
+    assert!(allowed.contains(&status), "{what}: unexpected status {status}");
+}
+
+/// What one run measures and on what, from the environment (see the module's doc).
+struct Run {
+    /// Requests per measurement.
+    n: usize,
+    /// Refunds each source takes before the next source is used.
+    per_source: usize,
+    engine: EngineKind,
+    /// Requests an instance serves; none: a new instance for each request.
+    reuse: Option<usize>,
+    root: PathBuf,
+}
+
+impl Run {
+    fn from_env() -> Run {
+        let number = |name: &str| std::env::var(name).ok().and_then(|v| v.parse().ok());
+        Run {
+            n: number("BENCH_REQUESTS").unwrap_or(400),
+            per_source: number("BENCH_REFUNDS_PER_SOURCE")
+                .filter(|&p| p > 0)
+                .unwrap_or(20),
+            engine: EngineKind::from_env(),
+            reuse: number("BENCH_REUSE"),
+            root: workspace_root(),
+        }
+    }
+
+    fn load(&self, manifest: &str) -> Result<Arc<App>> {
+        Ok(Arc::new(App::load_with(&self.root.join(manifest), self.engine)?))
+    }
+
+    /// A host serving `app`, keeping instances as the run asks.
+    fn host(&self, app: &Arc<App>) -> TestHost {
+        let host = TestHost::of(app.clone());
+        match self.reuse {
+            Some(max) => host.reusing_instances(max),
+            None => host,
+        }
+    }
+
+    /// Sources an API's measurements use, one after another: together they make 2n POSTs,
+    /// and the counted ones [`COUNTED`] more.
+    fn sources(&self) -> u32 {
+        (2 * self.n + COUNTED).div_ceil(self.per_source) as u32
+    }
+
+    /// The source the `i`th POST goes to: source k is `source_id(FIRST_SOURCE + k)`.
+    fn source_of(&self, api: &apis::Api, i: usize) -> String {
+        (api.source_id)(FIRST_SOURCE + (i / self.per_source) as u32)
+    }
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() -> Result<()> {
+    let run = Run::from_env();
+    println!("engine: {:?}; instance reuse: {:?}", run.engine, run.reuse);
+    let app = run.load("spin.toml")?;
+    let floors_app = run.load("tests/fixtures/spin.toml")?;
+    let floors = run.host(&floors_app);
+
+    let mut rows = floor_rows(&run, &floors_app, &floors).await;
+    for api in selected() {
+        rows.extend(api_rows(&run, &app, &floors, Arc::new(api)).await?);
+    }
+    println!("{} refunds per source", run.per_source);
+    tables::print_table(&rows, run.n);
+    tables::print_breakdown_table(&rows);
+    tables::print_at_once_table(&rows);
+    let tcp_rows = over_tcp(&run, &app, &floors_app).await?;
+    tables::print_tcp_table(&tcp_rows);
+
+    let path = run.root.join("target/bench.json");
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&json!({
+            "engine": format!("{:?}", run.engine),
+            "instance_reuse": run.reuse,
+            "requests": run.n,
+            "refunds_per_source": run.per_source,
+            "rows": rows,
+            "tcp": tcp_rows,
+        }))?,
+    )?;
+    for r in &rows {
+        if let Some(busy) = r["busy_503"].as_u64().filter(|b| *b > 0) {
+            println!(
+                "{}: {busy} of {} POSTs answered 503 (busy, retry) at concurrency 8",
+                r["operation"], run.n
+            );
+        }
+    }
+    println!("\nwritten: {}", path.display());
+    Ok(())
+}
+
+/// The APIs to measure: all, or those whose component name contains `BENCH_ONLY`.
+fn selected() -> Vec<apis::Api> {
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    apis::all()
+        .into_iter()
+        .filter(|a| a.component().contains(&only))
+        .collect()
+}
+
+/// A request to a floor component (`/noop`, `/open`, `/cas`), as an operation to measure.
+fn floor_request(
+    floors: &TestHost,
+    path: &'static str,
+) -> impl Fn(usize) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync + Clone + 'static {
+    let host = floors.clone();
+    move |_| {
+        let host = host.clone();
+        Box::pin(async move { expect(host.request("GET", path, &[], "").await.status, &[200], path) })
+    }
+}
+
+/// Each floor measured alone, as the first rows.
+async fn floor_rows(run: &Run, floors_app: &App, floors: &TestHost) -> Vec<Value> {
+    let mut rows = Vec::new();
+    for (name, path) in [("noop", "/noop"), ("open-store", "/open"), ("one-cas", "/cas")] {
+        let stats = measure(run.n, floor_request(floors, path)).await;
+        let counting = floors.counting_crossings();
+        let split = break_down(COUNTED, |_| counting.request("GET", path, &[], "")).await;
+        let (size, compile) = floors_app.component_stats(name).unwrap_or_default();
+        let mut floor_row = row(&format!("floor: {name}"), stats, None, None, size, compile, None);
+        floor_row["breakdown"] = json!(split);
+        rows.push(floor_row);
+    }
+    rows
+}
+
+/// One operation's figures through the component, for its row.
+struct Measured {
+    stats: Stats,
+    floor: Stats,
+    split: Breakdown,
+    /// Requests per second sent [`AT_ONCE`] at once, and its floor's.
+    at_once: (f64, f64),
+    native: Duration,
+}
+
+/// The three rows of one API: its POST, GET and refused POST.
+async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::Api>) -> Result<Vec<Value>> {
+    let n = run.n;
+    let host = run.host(app);
+    let (auth, token) = api.auth();
+    // Sources as production has them: each takes `per_source` refunds, then the next one.
+    for k in 0..run.sources() {
+        api.load_units_at(&host, &(api.source_id)(FIRST_SOURCE + k), 1_000_000)
+            .await;
+    }
+    let (size, compile) = app.component_stats(api.component()).unwrap_or_default();
+
+    // POST: a fresh key each time, against a source with plenty left. Under concurrency a
+    // POST may lose the compare-and-swap 64 times and answer 503 (retry): counted, reported.
+    let busy = Arc::new(AtomicUsize::new(0));
+    let (h, a, b, per_source) = (host.clone(), api.clone(), busy.clone(), run.per_source);
+    let (post, post_floor) = measure_against(
+        n,
+        move |i| {
+            let (h, a, b) = (h.clone(), a.clone(), b.clone());
+            async move {
+                let id = (a.source_id)(FIRST_SOURCE + (i / per_source) as u32);
+                let status = a.refund_at(&h, &id, Some(&format!("bench-{i}"))).await.status;
+                expect(status, &[200, 201, 503], "POST");
+                if status == 503 {
+                    b.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        },
+        floor_request(floors, "/cas"),
+    )
+    .await;
+    let counting = host.counting_crossings();
+    let post_split = break_down(COUNTED, |i| {
+        let id = run.source_of(&api, 2 * n + i);
+        let (counting, api) = (&counting, &api);
+        async move {
+            api.refund_at(counting, &id, Some(&format!("bench-counted-{i}")))
+                .await
+        }
+    })
+    .await;
+
+    // GET of one refund, on a source holding `per_source` refunds, and the store operations
+    // of one more uncontended POST there.
+    let full = run.source_of(&api, 0);
+    let last = api.refund_at(&host, &full, Some("bench-ops")).await;
+    let ops = last.ops;
+    let get_path = (api.get_path_of)(&full, &last.json());
+    let (h, path, auth_value) = (host.clone(), get_path.clone(), token.clone());
+    let (get, get_floor) = measure_against(
+        n,
+        move |_| {
+            let (h, path, auth_value) = (h.clone(), path.clone(), auth_value.clone());
+            async move {
+                expect(
+                    h.request("GET", &path, &[(auth, &auth_value)], "").await.status,
+                    &[200],
+                    "GET",
+                )
+            }
+        },
+        floor_request(floors, "/open"),
+    )
+    .await;
+    let get_split = break_down(COUNTED, |_| {
+        let (counting, path, token) = (&counting, &get_path, &token);
+        async move { counting.request("GET", path, &[(auth, token)], "").await }
+    })
+    .await;
+
+    // A refused POST: the amount is not a number.
+    let mut bad = api.unit_body();
+    bad[api.amount_field] = json!("not a number");
+    let bad = bad.to_string().into_bytes();
+    let (h, a, b) = (host.clone(), api.clone(), bad.clone());
+    let (refused, refused_floor) = measure_against(
+        n,
+        move |_| {
+            let (h, a, b) = (h.clone(), a.clone(), b.clone());
+            async move {
+                expect(
+                    a.post(&h, b, "application/json", None).await.status,
+                    &[400],
+                    "refused",
+                )
+            }
+        },
+        floor_request(floors, "/noop"),
+    )
+    .await;
+    let refused_split = break_down(COUNTED, |_| {
+        api.post(&counting, bad.clone(), "application/json", None)
+    })
+    .await;
+
+    let [at_once_post, at_once_get, at_once_refused] =
+        at_once_rates(run, &host, floors, &api, &get_path, &bad).await;
+    let [native_post, native_get, native_refused] = native_medians(run, &api, &bad).await?;
+
+    let c = api.component();
+    let busy = busy.load(Ordering::Relaxed);
+    let operations = [
+        (
+            "POST",
+            Measured {
+                stats: post,
+                floor: post_floor,
+                split: post_split,
+                at_once: at_once_post,
+                native: native_post,
+            },
+        ),
+        (
+            "GET",
+            Measured {
+                stats: get,
+                floor: get_floor,
+                split: get_split,
+                at_once: at_once_get,
+                native: native_get,
+            },
+        ),
+        (
+            "refused",
+            Measured {
+                stats: refused,
+                floor: refused_floor,
+                split: refused_split,
+                at_once: at_once_refused,
+                native: native_refused,
+            },
+        ),
+    ];
+    Ok(operations
+        .into_iter()
+        .map(|(name, m)| {
+            let post = name == "POST";
+            let mut r = row(
+                &format!("{c} {name}"),
+                m.stats,
+                Some(m.floor),
+                Some(m.native),
+                size,
+                compile,
+                post.then_some(ops),
+            );
+            if post {
+                r["busy_503"] = json!(busy);
+            }
+            r["breakdown"] = json!(m.split);
+            r["at_once"] = at_once_row(m.at_once);
+            r
+        })
+        .collect())
+}
+
+/// POST, GET and refused POST sent [`AT_ONCE`] at once to one instance, each against its
+/// floor. Each POST of a batch goes to a source of its own, so they do not contend (new
+/// sources, after the ones the other measurements use).
+async fn at_once_rates(
+    run: &Run,
+    host: &TestHost,
+    floors: &TestHost,
+    api: &apis::Api,
+    get_path: &str,
+    bad: &[u8],
+) -> [(f64, f64); 3] {
+    let batches = run.n.div_ceil(AT_ONCE);
+    let (auth, token) = api.auth();
+    let spread: Vec<String> = (0..AT_ONCE as u32)
+        .map(|j| (api.source_id)(FIRST_SOURCE + run.sources() + j))
+        .collect();
+    for id in &spread {
+        api.load_units_at(host, id, 1_000_000).await;
+    }
+    let floor = |path: &str| client_request("GET", path, &[], Bytes::new());
+    let post = at_once::rps_against(
+        host,
+        floors,
+        batches,
+        |i| api.refund_request_at(&spread[i % AT_ONCE], Some(&format!("at-once-{i}"))),
+        || floor("/cas"),
+        &[200, 201],
+    )
+    .await;
+    let get = at_once::rps_against(
+        host,
+        floors,
+        batches,
+        |_| client_request("GET", get_path, &[(auth, &token)], Bytes::new()),
+        || floor("/open"),
+        &[200],
+    )
+    .await;
+    let refused = at_once::rps_against(
+        host,
+        floors,
+        batches,
+        |_| api.post_request(&api.post_path(), bad.to_vec(), "application/json", None),
+        || floor("/noop"),
+        &[400],
+    )
+    .await;
+    [post, get, refused]
+}
+
+/// The median of POST, GET and refused POST with the same handlers called natively, on the
+/// in-memory store, over the same spread of sources.
+async fn native_medians(run: &Run, api: &apis::Api, bad: &[u8]) -> Result<[Duration; 3]> {
+    let (n, (auth, token)) = (run.n, api.auth());
+    let ctx = native::context(api.token, "");
+    for k in 0..run.sources() {
+        let id = (api.source_id)(FIRST_SOURCE + k);
+        let load = native::request(
+            "PUT",
+            &format!("/admin/v1/sources/{}/{id}", api.source_kind),
+            &[(auth, &token), apis::JSON],
+            (api.source_body)(1_000_000).to_string().as_bytes(),
+        );
+        native::handle("admin", &load, &ctx).await.expect("admin");
+    }
+    let post = measure_native(n, |i| {
+        let key = format!("native-{i}");
+        let id = run.source_of(api, i);
+        let req = native::request(
+            "POST",
+            &(api.post_path_of)(&id),
+            &[(auth, &token), apis::JSON, ("idempotency-key", &key)],
+            (api.unit_body_of)(&id).to_string().as_bytes(),
+        );
+        let ctx = &ctx;
+        let component = api.component();
+        async move {
+            expect(
+                native::handle(component, &req, ctx).await.unwrap().status,
+                &[200, 201],
+                "native POST",
+            )
+        }
+    })
+    .await;
+    let full = run.source_of(api, 0);
+    let native_last = native::handle(
+        api.component(),
+        &native::request(
+            "POST",
+            &(api.post_path_of)(&full),
+            &[(auth, &token), apis::JSON],
+            (api.unit_body_of)(&full).to_string().as_bytes(),
+        ),
+        &ctx,
+    )
+    .await
+    .unwrap();
+    let native_path = (api.get_path_of)(&full, &serde_json::from_slice(&native_last.body)?);
+    let get = measure_native(n, |_| {
+        let req = native::request("GET", &native_path, &[(auth, &token)], b"");
+        let (ctx, component) = (&ctx, api.component());
+        async move {
+            expect(
+                native::handle(component, &req, ctx).await.unwrap().status,
+                &[200],
+                "native GET",
+            )
+        }
+    })
+    .await;
+    let refused = measure_native(n, |_| {
+        let req = native::request("POST", &api.post_path(), &[(auth, &token), apis::JSON], bad);
+        let (ctx, component) = (&ctx, api.component());
+        async move {
+            expect(
+                native::handle(component, &req, ctx).await.unwrap().status,
+                &[400],
+                "native refused",
+            )
+        }
+    })
+    .await;
+    Ok([post, get, refused])
+}
+
+/// GETs over TCP (the host's serve mode), one kept-alive connection against a new connection
+/// with `Connection: close` per request, for the floors and each API.
+async fn over_tcp(run: &Run, app: &Arc<App>, floors_app: &Arc<App>) -> Result<Vec<Value>> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let tcp_host = run.host(app);
+    let server = tokio::spawn(refund_host::serve::serve(tcp_host.clone(), listener));
+    let floor_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let floor_addr = floor_listener.local_addr()?;
+    let floor_server = tokio::spawn(refund_host::serve::serve(run.host(floors_app), floor_listener));
+    let mut targets = vec![
+        (
+            "floor: noop".to_string(),
+            floor_addr,
+            "/noop".to_string(),
+            String::new(),
+        ),
+        (
+            "floor: open-store".to_string(),
+            floor_addr,
+            "/open".to_string(),
+            String::new(),
+        ),
+    ];
+    for api in selected() {
+        api.load_units(&tcp_host, 1_000).await;
+        let reply = api.refund(&tcp_host, None).await;
+        targets.push((
+            format!("{} GET", api.component()),
+            addr,
+            api.get_path(&reply.json()),
+            api.auth().1,
+        ));
+    }
+    let mut rows = Vec::new();
+    for (name, addr, path, auth) in &targets {
+        let mut row = json!({"operation": name});
+        for (label, keep_alive) in [("keep_alive", true), ("close", false)] {
+            let (median, p99) = tcp::latency(*addr, path, auth, keep_alive, run.n).await?;
+            row[label] = json!({"median_us": us(median), "p99_us": us(p99)});
+        }
+        rows.push(row);
+    }
+    server.abort();
+    floor_server.abort();
+    Ok(rows)
+}

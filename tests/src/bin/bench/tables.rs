@@ -1,0 +1,183 @@
+//! The benchmark's rows (as `target/bench.json` holds them) and its tables on stdout, in
+//! BENCHMARKS.md's Markdown.
+
+use crate::at_once::AT_ONCE;
+use crate::measure::{Stats, TURN};
+use crate::{COUNTED, us};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+pub fn row(
+    name: &str,
+    s: Stats,
+    floor: Option<Stats>,
+    native: Option<Duration>,
+    size: u64,
+    compile: Duration,
+    ops: Option<refund_host::OpCounts>,
+) -> Value {
+    json!({
+        "operation": name,
+        "median_us": us(s.median),
+        "p99_us": us(s.p99),
+        "rps_c1": s.rps1,
+        "rps_c8": s.rps8,
+        "floor_median_us": floor.map(|f| us(f.median)),
+        "floor_ratio_c1": floor.map(|f| s.rps1 / f.rps1),
+        "floor_ratio_c8": floor.map(|f| s.rps8 / f.rps8),
+        "native_median_us": native.map(us),
+        "sandbox_cost": native.map(|d| us(s.median) / us(d).max(0.001)),
+        "wasm_bytes": size,
+        "compile_ms": compile.as_secs_f64() * 1e3,
+        "store_ops_per_post": ops.map(|o| json!({"opens": o.opens, "reads": o.reads, "writes": o.writes})),
+    })
+}
+
+pub fn print_table(rows: &[Value], n: usize) {
+    println!(
+        "{n} requests per measurement; each operation takes turns of {TURN} requests with its floor (POST: one-cas, GET: open-store, refused: noop): `floor µs` is that floor's median, ÷floor the rps ratio to it\n"
+    );
+    let opt = |v: &Value, digits: usize| v.as_f64().map_or("-".to_string(), |x| format!("{x:.digits$}"));
+    let num = |v: &Value, digits: usize| format!("{:.digits$}", v.as_f64().unwrap_or(0.0));
+    let cells = rows.iter().map(|r| {
+        let ops = match &r["store_ops_per_post"] {
+            Value::Null => "-".to_string(),
+            o => format!("{}/{}/{}", o["opens"], o["reads"], o["writes"]),
+        };
+        vec![
+            r["operation"].as_str().unwrap_or("").to_string(),
+            num(&r["median_us"], 0),
+            num(&r["p99_us"], 0),
+            num(&r["rps_c1"], 0),
+            num(&r["rps_c8"], 0),
+            opt(&r["floor_median_us"], 0),
+            opt(&r["floor_ratio_c1"], 2),
+            opt(&r["floor_ratio_c8"], 2),
+            opt(&r["native_median_us"], 1),
+            opt(&r["sandbox_cost"], 1),
+            format!("{:.0}", r["wasm_bytes"].as_f64().unwrap_or(0.0) / 1024.0),
+            num(&r["compile_ms"], 0),
+            ops,
+        ]
+    });
+    print_markdown(
+        &[
+            "operation",
+            "median µs",
+            "p99 µs",
+            "rps c1",
+            "rps c8",
+            "floor µs",
+            "÷floor1",
+            "÷floor8",
+            "native µs",
+            "wasm÷nat",
+            "wasm KiB",
+            "compile ms",
+            "POST ops",
+        ],
+        cells,
+    );
+}
+
+pub fn print_breakdown_table(rows: &[Value]) {
+    println!(
+        "\nWhere one request's time goes ({COUNTED} requests one at a time, call hook on; µs are means)\n"
+    );
+    let cells = rows.iter().map(|r| {
+        let b = |field: &str, digits: usize| {
+            format!("{:.digits$}", r["breakdown"][field].as_f64().unwrap_or(0.0))
+        };
+        vec![
+            r["operation"].as_str().unwrap_or("").to_string(),
+            b("total_us", 0),
+            b("guest_us", 0),
+            b("host_calls_us", 0),
+            b("other_us", 0),
+            b("host_calls", 1),
+            b("guest_entries", 1),
+            b("page_faults", 1),
+        ]
+    });
+    print_markdown(
+        &[
+            "operation",
+            "total µs",
+            "guest µs",
+            "host fns µs",
+            "other µs",
+            "host calls",
+            "guest entries",
+            "page faults",
+        ],
+        cells,
+    );
+}
+
+/// An operation's requests per second sent [`AT_ONCE`] at once, with its floor's.
+pub fn at_once_row((rps, floor_rps): (f64, f64)) -> Value {
+    json!({"rps": rps, "floor_rps": floor_rps, "floor_ratio": rps / floor_rps})
+}
+
+pub fn print_at_once_table(rows: &[Value]) {
+    println!(
+        "\n{AT_ONCE} at once to one new instance, each batch in turn with one of its floor (rps over all batches)\n"
+    );
+    let cells = rows.iter().filter(|r| r["at_once"].is_object()).map(|r| {
+        let a =
+            |field: &str, digits: usize| format!("{:.digits$}", r["at_once"][field].as_f64().unwrap_or(0.0));
+        vec![
+            r["operation"].as_str().unwrap_or("").to_string(),
+            a("rps", 0),
+            a("floor_rps", 0),
+            a("floor_ratio", 2),
+        ]
+    });
+    print_markdown(&["operation", "rps, 16 at once", "floor rps", "÷floor"], cells);
+}
+
+pub fn print_tcp_table(rows: &[Value]) {
+    println!("\nOver TCP (serve mode), latency at concurrency 1\n");
+    let us = |v: &Value| format!("{:.0}", v.as_f64().unwrap_or(0.0));
+    let cells = rows.iter().map(|r| {
+        vec![
+            r["operation"].as_str().unwrap_or("").to_string(),
+            us(&r["keep_alive"]["median_us"]),
+            us(&r["keep_alive"]["p99_us"]),
+            us(&r["close"]["median_us"]),
+            us(&r["close"]["p99_us"]),
+        ]
+    });
+    print_markdown(
+        &[
+            "operation",
+            "keep-alive med µs",
+            "keep-alive p99",
+            "Connection: close",
+            "close p99 µs",
+        ],
+        cells,
+    );
+}
+
+/// A Markdown table as BENCHMARKS.md holds them: the operation left-aligned in 26 columns,
+/// every figure right-aligned under its header.
+fn print_markdown(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) {
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(headers)
+            .enumerate()
+            .map(|(i, (cell, header))| match i {
+                0 => format!("{cell:<26}"),
+                _ => format!("{cell:>width$}", width = header.chars().count()),
+            })
+            .collect();
+        println!("| {} |", padded.join(" | "));
+    };
+    line(&headers.iter().map(|h| h.to_string()).collect::<Vec<_>>());
+    println!("|{}|", vec!["---"; headers.len()].join("|"));
+    for row in rows {
+        line(&row);
+    }
+}
