@@ -24,6 +24,7 @@
 //! operation is timed is in [`measure`], how the figures are printed in [`tables`].
 
 mod at_once;
+mod in_process;
 mod measure;
 mod tables;
 mod tcp;
@@ -31,9 +32,9 @@ mod tcp;
 use anyhow::Result;
 use at_once::AT_ONCE;
 use bytes::Bytes;
-use measure::{Stats, measure, measure_against, measure_native};
+use measure::{Stats, measure, measure_against};
 use refund_host::crossings::{Breakdown, break_down};
-use refund_host::{App, EngineKind, TestHost, apis, client_request, native, workspace_root};
+use refund_host::{App, EngineKind, Reply, TestHost, apis, client_request, workspace_root};
 use serde_json::{Value, json};
 use std::future::Future;
 use std::path::PathBuf;
@@ -160,16 +161,35 @@ fn selected() -> Vec<apis::Api> {
         .collect()
 }
 
+/// An operation to measure, as the timing loops take one.
+type Operation = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// `send(i)` as an operation to measure: its reply must have one of the `allowed` statuses.
+fn checked<F, Fut>(
+    what: &'static str,
+    allowed: &'static [u16],
+    send: F,
+) -> impl Fn(usize) -> Operation + Send + Sync + Clone + 'static
+where
+    F: Fn(usize) -> Fut + Send + Sync + Clone + 'static,
+    Fut: Future<Output = Reply> + Send + 'static,
+{
+    move |i| {
+        let reply = send(i);
+        Box::pin(async move { expect(reply.await.status, allowed, what) })
+    }
+}
+
 /// A request to a floor component (`/noop`, `/open`, `/cas`), as an operation to measure.
 fn floor_request(
     floors: &TestHost,
     path: &'static str,
-) -> impl Fn(usize) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync + Clone + 'static {
+) -> impl Fn(usize) -> Operation + Send + Sync + Clone + 'static {
     let host = floors.clone();
-    move |_| {
+    checked(path, &[200], move |_| {
         let host = host.clone();
-        Box::pin(async move { expect(host.request("GET", path, &[], "").await.status, &[200], path) })
-    }
+        async move { host.request("GET", path, &[], "").await }
+    })
 }
 
 /// Each floor measured alone, as the first rows.
@@ -249,16 +269,10 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
     let (h, path, auth_value) = (host.clone(), get_path.clone(), token.clone());
     let (get, get_floor) = measure_against(
         n,
-        move |_| {
+        checked("GET", &[200], move |_| {
             let (h, path, auth_value) = (h.clone(), path.clone(), auth_value.clone());
-            async move {
-                expect(
-                    h.request("GET", &path, &[(auth, &auth_value)], "").await.status,
-                    &[200],
-                    "GET",
-                )
-            }
-        },
+            async move { h.request("GET", &path, &[(auth, &auth_value)], "").await }
+        }),
         floor_request(floors, "/open"),
     )
     .await;
@@ -275,16 +289,10 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
     let (h, a, b) = (host.clone(), api.clone(), bad.clone());
     let (refused, refused_floor) = measure_against(
         n,
-        move |_| {
+        checked("refused", &[400], move |_| {
             let (h, a, b) = (h.clone(), a.clone(), b.clone());
-            async move {
-                expect(
-                    a.post(&h, b, "application/json", None).await.status,
-                    &[400],
-                    "refused",
-                )
-            }
-        },
+            async move { a.post(&h, b, "application/json", None).await }
+        }),
         floor_request(floors, "/noop"),
     )
     .await;
@@ -295,7 +303,7 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
 
     let [at_once_post, at_once_get, at_once_refused] =
         at_once_rates(run, &host, floors, &api, &get_path, &bad).await;
-    let [native_post, native_get, native_refused] = native_medians(run, &api, &bad).await?;
+    let [native_post, native_get, native_refused] = in_process::medians(run, &api, &bad).await?;
 
     let c = api.component();
     let busy = busy.load(Ordering::Relaxed);
@@ -402,82 +410,6 @@ async fn at_once_rates(
     )
     .await;
     [post, get, refused]
-}
-
-/// The median of POST, GET and refused POST with the same handlers called natively, on the
-/// in-memory store, over the same spread of sources.
-async fn native_medians(run: &Run, api: &apis::Api, bad: &[u8]) -> Result<[Duration; 3]> {
-    let (n, (auth, token)) = (run.n, api.auth());
-    let ctx = native::context(api.token, "");
-    for k in 0..run.sources() {
-        let id = (api.source_id)(FIRST_SOURCE + k);
-        let load = native::request(
-            "PUT",
-            &format!("/admin/v1/sources/{}/{id}", api.source_kind),
-            &[(auth, &token), apis::JSON],
-            (api.source_body)(1_000_000).to_string().as_bytes(),
-        );
-        native::handle("admin", &load, &ctx).await.expect("admin");
-    }
-    let post = measure_native(n, |i| {
-        let key = format!("native-{i}");
-        let id = run.source_of(api, i);
-        let req = native::request(
-            "POST",
-            &(api.post_path_of)(&id),
-            &[(auth, &token), apis::JSON, ("idempotency-key", &key)],
-            (api.unit_body_of)(&id).to_string().as_bytes(),
-        );
-        let ctx = &ctx;
-        let component = api.component();
-        async move {
-            expect(
-                native::handle(component, &req, ctx).await.unwrap().status,
-                &[200, 201],
-                "native POST",
-            )
-        }
-    })
-    .await;
-    let full = run.source_of(api, 0);
-    let native_last = native::handle(
-        api.component(),
-        &native::request(
-            "POST",
-            &(api.post_path_of)(&full),
-            &[(auth, &token), apis::JSON],
-            (api.unit_body_of)(&full).to_string().as_bytes(),
-        ),
-        &ctx,
-    )
-    .await
-    .unwrap();
-    let native_path = (api.get_path_of)(&full, &serde_json::from_slice(&native_last.body)?);
-    let get = measure_native(n, |_| {
-        let req = native::request("GET", &native_path, &[(auth, &token)], b"");
-        let (ctx, component) = (&ctx, api.component());
-        async move {
-            expect(
-                native::handle(component, &req, ctx).await.unwrap().status,
-                &[200],
-                "native GET",
-            )
-        }
-    })
-    .await;
-    let refused = measure_native(n, |_| {
-        let req = native::request("POST", &api.post_path(), &[(auth, &token), apis::JSON], bad);
-        let (ctx, component) = (&ctx, api.component());
-        async move {
-            expect(
-                native::handle(component, &req, ctx).await.unwrap().status,
-                &[400],
-                "native refused",
-            )
-        }
-    })
-    .await;
-    Ok([post, get, refused])
 }
 
 /// GETs over TCP (the host's serve mode), one kept-alive connection against a new connection
