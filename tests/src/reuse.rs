@@ -1,7 +1,7 @@
 //! Instances kept to serve more than one request, as Spin 4.0.2 keeps a `wasi:http@0.3`
 //! component's (`crates/trigger-http/src/lib.rs`: up to 128 requests an instance by default,
 //! dropped after 1 s idle). A kept instance serves one request at a time here; Spin also sends
-//! one instance up to 16 at once.
+//! one instance up to 16 at once, which `TestHost::send_at_once` does with a new instance.
 
 use crate::state::HostState;
 use std::collections::HashMap;

@@ -59,6 +59,7 @@ fn expect(status: u16, allowed: &[u16], what: &str) {
 }
 
 /// What one run measures and on what, from the environment (see the module's doc).
+#[derive(Clone)]
 struct Run {
     /// Requests per measurement.
     n: usize,
@@ -232,13 +233,12 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
     // POST: a fresh key each time, against a source with plenty left. Under concurrency a
     // POST may lose the compare-and-swap 64 times and answer 503 (retry): counted, reported.
     let busy = Arc::new(AtomicUsize::new(0));
-    let (h, a, b, per_source) = (host.clone(), api.clone(), busy.clone(), run.per_source);
+    let (h, a, b, r) = (host.clone(), api.clone(), busy.clone(), run.clone());
     let (post, post_floor) = measure_against(
         n,
         move |i| {
-            let (h, a, b) = (h.clone(), a.clone(), b.clone());
+            let (h, a, b, id) = (h.clone(), a.clone(), b.clone(), r.source_of(&a, i));
             async move {
-                let id = (a.source_id)(FIRST_SOURCE + (i / per_source) as u32);
                 let status = a.refund_at(&h, &id, Some(&format!("bench-{i}"))).await.status;
                 expect(status, &[200, 201, 503], "POST");
                 if status == 503 {
