@@ -15,23 +15,32 @@ const REFUNDABLE: &[&str] = &["paid", "cleared", "settled", "partially_refunded"
 
 pub struct View<'a> {
     pub record: &'a SourceRecord,
-    /// Its refunds, read once: a purchase's status depends on them.
-    pub refunds: &'a [RefundEntry],
+    /// Its pending refund: a purchase's status depends on it. Found without reading the other
+    /// refunds, which only a view of the whole purchase needs.
+    pending: Option<RefundEntry>,
     pub facts: Purchase,
     pub currency: Currency,
 }
 
 impl<'a> View<'a> {
+    /// The purchase as a refund's decision needs it; its refunds are not read.
     pub fn of(record: &'a SourceRecord) -> AppResult<View<'a>> {
         let facts: Purchase = sources::facts(record)?;
         let currency = Currency::find(&facts.currency)
             .ok_or_else(|| AppError::Store(format!("purchase {} has an unknown currency", record.id)))?;
         Ok(View {
             record,
-            refunds: record.refunds.all()?,
+            pending: record.refunds.first_in(PENDING)?,
             facts,
             currency,
         })
+    }
+
+    /// The same with every refund read first, for an answer that shows them all: its pending
+    /// refund is then found in the list, not looked for in the refunds' text as well.
+    pub fn whole(record: &'a SourceRecord) -> AppResult<View<'a>> {
+        record.refunds.all()?;
+        View::of(record)
     }
 
     /// The purchase's status now: a pending refund, fully or partly refunded, or as loaded.
@@ -54,7 +63,7 @@ impl<'a> View<'a> {
     }
 
     pub fn pending(&self) -> Option<&RefundEntry> {
-        self.refunds.iter().find(|r| r.status == PENDING)
+        self.pending.as_ref()
     }
 
     /// What is still refundable, in minor units (pending refunds hold theirs).

@@ -59,7 +59,7 @@ pub async fn refund<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
     let purchase = View::of(&record)?;
     // An asynchronous acquirer answers with the purchase, pending; otherwise the refund Payment.
     let response = if entry.status == PENDING {
-        Response::json(200, &view::purchase(&purchase))
+        Response::json(200, &view::purchase(&purchase)?)
     } else {
         Response::json(200, &view::payment(&purchase, &entry))
     };

@@ -73,6 +73,6 @@ pub async fn settle<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
     Ok(if success {
         Response::json(200, &view::payment(&purchase, &entry))
     } else {
-        Response::json(200, &view::purchase(&purchase))
+        Response::json(200, &view::purchase(&purchase)?)
     })
 }

@@ -15,7 +15,7 @@ pub async fn show<S: Store>(ctx: &Ctx<S>, id: &str) -> AppResult<Response> {
         .find(KIND, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("purchase {id}")))?;
-    Ok(Response::json(200, &purchase(&View::of(&record)?)))
+    Ok(Response::json(200, &purchase(&View::whole(&record)?)?))
 }
 
 /// The purchase's client, absent facts as nulls.
@@ -163,9 +163,10 @@ fn stored_or_empty<S: serde::Serializer>(list: &Option<&StoredJson>, s: S) -> Re
     }
 }
 
-pub fn purchase<'a>(view: &'a View) -> PurchaseBody<'a> {
+pub fn purchase<'a>(view: &'a View) -> AppResult<PurchaseBody<'a>> {
     let facts = &view.facts;
-    PurchaseBody {
+    let refunds = view.record.refunds.all()?;
+    Ok(PurchaseBody {
         brand_id: &facts.brand_id,
         client: client(view),
         company_id: &facts.company_id,
@@ -184,6 +185,6 @@ pub fn purchase<'a>(view: &'a View) -> PurchaseBody<'a> {
             attempts: attempts::of(view.record),
         },
         kind: "purchase",
-        updated_on: view.refunds.iter().map(|r| r.updated).max(),
-    }
+        updated_on: refunds.iter().map(|r| r.updated).max(),
+    })
 }

@@ -450,3 +450,39 @@ fn refunds_are_found_by_id_newest_first() {
     assert_eq!(read.refund("r5").unwrap(), None);
     assert_eq!(read.refund("r").unwrap(), None);
 }
+
+/// The refund in a status is found without parsing the others (here one is damaged, and is
+/// passed over), and a refund whose own fields merely hold that status is not taken for it.
+#[test]
+fn a_refund_in_a_status_is_found_by_its_text() {
+    let mut record = SourceRecord::new("purchase", "1", "EUR", Decimal::from(100), StoredJson::none());
+    let decoy = json!({"status": "pending"});
+    for (id, status, data) in [
+        ("r1", "success", StoredJson::none()),
+        ("r2", "success", StoredJson::of(&decoy)),
+        ("r3", "pending", StoredJson::none()),
+        ("r4", "pending", StoredJson::none()),
+    ] {
+        let new = NewRefund {
+            id: id.into(),
+            amount: Decimal::ONE,
+            parts: Parts::default(),
+            status: status.into(),
+            holds_funds: true,
+            data,
+        };
+        record.take(new, &[], 0).unwrap();
+    }
+    let text = String::from_utf8(record.encode()).unwrap();
+    let damaged = text.replacen(r#""amount":"1""#, r#""amount":"one""#, 1);
+    assert_ne!(damaged, text);
+    let read = SourceRecord::decode(damaged.into_bytes()).unwrap();
+    let found = read.refunds.first_in("pending").unwrap().unwrap();
+    assert_eq!(found.id, "r3");
+    assert_eq!(read.refunds.first_in("failed").unwrap(), None);
+    // Once the list is read (here it cannot be), the same answer comes from it.
+    assert!(read.refunds.all().is_err());
+    let whole = SourceRecord::decode(text.into_bytes()).unwrap();
+    whole.refunds.all().unwrap();
+    assert_eq!(whole.refunds.first_in("pending").unwrap().unwrap().id, "r3");
+}
