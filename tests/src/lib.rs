@@ -6,6 +6,7 @@
 
 pub mod apis;
 mod bindings;
+pub mod budgets;
 pub mod crossings;
 pub mod engine;
 mod host;

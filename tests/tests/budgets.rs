@@ -4,20 +4,7 @@
 
 mod common;
 use common::*;
-
-/// What an uncontended POST refund may cost: the store opened once, the source read and
-/// swapped (plus at most one id-sequence or index write and one more read).
-const POST_BUDGET: OpCounts = OpCounts {
-    opens: 1,
-    reads: 2,
-    writes: 2,
-};
-/// What a GET may cost: one open, at most two reads, no write.
-const GET_BUDGET: OpCounts = OpCounts {
-    opens: 1,
-    reads: 2,
-    writes: 0,
-};
+use refund_host::budgets::{GET_OPS, POST_OPS, WASM_BYTES, within};
 
 /// Calls from a component into the host per request (WASI, wasi:http, key-value, variables),
 /// counted by wasmtime's call hook: each costs a request 4-6 µs in the benchmark, and the
@@ -28,10 +15,6 @@ const GET_BUDGET: OpCounts = OpCounts {
 const HOST_CALLS_POST: u32 = 27;
 const HOST_CALLS_GET: u32 = 20;
 const HOST_CALLS_REFUSED: u32 = 19;
-
-fn within(ops: OpCounts, budget: OpCounts) -> bool {
-    ops.opens <= budget.opens && ops.reads <= budget.reads && ops.writes <= budget.writes
-}
 
 fn host_calls(reply: &Reply) -> u32 {
     reply.crossings.expect("the host counts crossings").host_calls
@@ -45,7 +28,7 @@ async fn posts_and_gets_stay_within_their_store_and_host_call_budgets() {
         let post = api.refund(&host, Some("budget")).await;
         api.assert_taken(&post);
         assert!(
-            within(post.ops, POST_BUDGET),
+            within(post.ops, POST_OPS),
             "{}: POST made {:?}",
             api.name,
             post.ops
@@ -63,12 +46,7 @@ async fn posts_and_gets_stay_within_their_store_and_host_call_budgets() {
             .request("GET", &api.get_path(&post.json()), &[(auth, token.as_str())], "")
             .await;
         assert_eq!(get.status, 200, "{}: {}", api.name, get.text());
-        assert!(
-            within(get.ops, GET_BUDGET),
-            "{}: GET made {:?}",
-            api.name,
-            get.ops
-        );
+        assert!(within(get.ops, GET_OPS), "{}: GET made {:?}", api.name, get.ops);
         assert!(
             host_calls(&get) <= HOST_CALLS_GET,
             "{}: GET made {} host calls",
@@ -95,11 +73,8 @@ async fn posts_and_gets_stay_within_their_store_and_host_call_budgets() {
     }
 }
 
-/// The product's size budget for a component's .wasm (release, after scripts/build's wasm-opt
-/// pass). Every component is held to it, floors included; sizes and where the bytes go are in
-/// BENCHMARKS.md.
-const WASM_BUDGET_BYTES: u64 = 400 * 1024;
-
+/// Every component is held to the size budget, floors included; sizes and where the bytes go
+/// are in BENCHMARKS.md.
 #[test]
 fn every_component_stays_within_the_size_budget() {
     let host = TestHost::new();
@@ -107,8 +82,8 @@ fn every_component_stays_within_the_size_budget() {
     for id in app.manifest().components.keys() {
         let (bytes, _) = app.component_stats(id).unwrap();
         assert!(
-            bytes <= WASM_BUDGET_BYTES,
-            "{id}.wasm is {bytes} bytes, over {WASM_BUDGET_BYTES}"
+            bytes <= WASM_BYTES,
+            "{id}.wasm is {bytes} bytes, over {WASM_BYTES}"
         );
     }
 }

@@ -20,7 +20,8 @@
 //! own work), with the host calls, guest entries and page faults of one request, from
 //! [`COUNTED`] more requests run with wasmtime's call hook on (not part of the timed runs).
 //! A third measures each operation sent sixteen at once to one instance, as Spin may
-//! ([`at_once`]); the last times GETs over TCP, kept alive and not ([`tcp`]). How an
+//! ([`at_once`]); the next times GETs over TCP, kept alive and not ([`tcp`]). The last says,
+//! per component, which of the product's budgets its figures meet ([`verdicts`]). How an
 //! operation is timed is in [`measure`], how the figures are printed in [`tables`].
 
 mod at_once;
@@ -28,6 +29,7 @@ mod in_process;
 mod measure;
 mod tables;
 mod tcp;
+mod verdicts;
 
 use anyhow::Result;
 use at_once::AT_ONCE;
@@ -128,6 +130,8 @@ async fn main() -> Result<()> {
     tables::print_at_once_table(&rows);
     let tcp_rows = over_tcp(&run, &app, &floors_app).await?;
     tables::print_tcp_table(&tcp_rows);
+    let budgets = verdicts::of(&rows);
+    tables::print_budget_table(&budgets);
 
     let path = run.root.join("target/bench.json");
     std::fs::write(
@@ -139,6 +143,7 @@ async fn main() -> Result<()> {
             "refunds_per_source": run.per_source,
             "rows": rows,
             "tcp": tcp_rows,
+            "budgets": budgets,
         }))?,
     )?;
     for r in &rows {

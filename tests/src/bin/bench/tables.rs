@@ -160,6 +160,53 @@ pub fn print_tcp_table(rows: &[Value]) {
     );
 }
 
+/// Each component's standing against every budget (rows of [`crate::verdicts::of`]): the
+/// figure, and `ok` or `MISSED`; the headers give the limits.
+pub fn print_budget_table<'a>(verdicts: &'a [Value]) {
+    let mut components: Vec<&'a str> = Vec::new();
+    for c in verdicts.iter().filter_map(|v| v["component"].as_str()) {
+        if !components.contains(&c) {
+            components.push(c);
+        }
+    }
+    let Some(first) = components.first() else {
+        return;
+    };
+    let of = |c: &'a str| verdicts.iter().filter(move |v| v["component"] == c);
+    let headers: Vec<String> = std::iter::once("component".to_string())
+        .chain(of(first).map(|v| {
+            let sign = if v["rule"] == "at least" { "≥" } else { "≤" };
+            format!(
+                "{} {sign} {}",
+                v["budget"].as_str().unwrap_or(""),
+                figure(&v["limit"])
+            )
+        }))
+        .collect();
+    println!("\nBudgets (refund_host::budgets), each figure from the tables above\n");
+    let cells = components.iter().map(|c| {
+        std::iter::once(c.to_string())
+            .chain(of(c).map(|v| {
+                let mark = if v["met"] == true { "ok" } else { "MISSED" };
+                format!("{} {mark}", figure(&v["value"]))
+            }))
+            .collect()
+    });
+    print_markdown(&headers.iter().map(String::as_str).collect::<Vec<_>>(), cells);
+    let met = verdicts.iter().filter(|v| v["met"] == true).count();
+    println!("\n{met} of {} budgets met", verdicts.len());
+}
+
+/// A budget's figure as the table shows it: a ratio to two places, store operations as
+/// opens/reads/writes.
+fn figure(value: &Value) -> String {
+    match value {
+        Value::Object(o) => format!("{}/{}/{}", o["opens"], o["reads"], o["writes"]),
+        Value::Number(n) if n.is_f64() => format!("{:.2}", n.as_f64().unwrap_or(0.0)),
+        other => other.to_string(),
+    }
+}
+
 /// A Markdown table as BENCHMARKS.md holds them: the operation left-aligned in 26 columns,
 /// every figure right-aligned under its header.
 fn print_markdown(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) {

@@ -1,0 +1,113 @@
+//! Where each component stands against the product's budgets (`refund_host::budgets`), from
+//! the rows of one run: met or missed, with the figure it was judged on.
+
+use refund_host::OpCounts;
+use refund_host::budgets::{GET_OF_OPEN_ONLY, POST_OF_ONE_CAS, POST_OPS, WASM_BYTES, within};
+use serde_json::{Value, json};
+
+const AT_MOST: &str = "at most";
+
+/// One budget of one component: `{component, budget, value, rule, limit, met}`, `rule` being
+/// `at most` or `at least`.
+fn verdict(component: &str, budget: &str, value: Value, rule: &str, limit: Value, met: bool) -> Value {
+    json!({"component": component, "budget": budget, "value": value, "rule": rule, "limit": limit, "met": met})
+}
+
+/// Every budget the run measured, per component, in the order of its rows.
+pub fn of(rows: &[Value]) -> Vec<Value> {
+    let row = |component: &str, operation: &str| {
+        rows.iter()
+            .find(|r| r["operation"] == format!("{component} {operation}"))
+    };
+    let mut verdicts = Vec::new();
+    let components = rows
+        .iter()
+        .filter_map(|r| r["operation"].as_str()?.strip_suffix(" POST"));
+    for c in components {
+        let (Some(post), Some(get)) = (row(c, "POST"), row(c, "GET")) else {
+            continue;
+        };
+        let bytes = post["wasm_bytes"].as_u64().unwrap_or(u64::MAX);
+        verdicts.push(verdict(
+            c,
+            "wasm bytes",
+            json!(bytes),
+            AT_MOST,
+            json!(WASM_BYTES),
+            bytes <= WASM_BYTES,
+        ));
+        let ops = &post["store_ops_per_post"];
+        let count = |name: &str| ops[name].as_u64().unwrap_or(u64::MAX);
+        let counted = OpCounts {
+            opens: count("opens"),
+            reads: count("reads"),
+            writes: count("writes"),
+        };
+        let limit = json!({"opens": POST_OPS.opens, "reads": POST_OPS.reads, "writes": POST_OPS.writes});
+        verdicts.push(verdict(
+            c,
+            "POST store ops",
+            ops.clone(),
+            AT_MOST,
+            limit,
+            within(counted, POST_OPS),
+        ));
+        let throughputs = [
+            ("POST ÷one-cas", post, POST_OF_ONE_CAS),
+            ("GET ÷open-store", get, GET_OF_OPEN_ONLY),
+        ];
+        for (name, r, least) in throughputs {
+            for concurrency in ["c1", "c8"] {
+                let ratio = r[format!("floor_ratio_{concurrency}")].as_f64().unwrap_or(0.0);
+                let budget = format!("{name} {concurrency}");
+                verdicts.push(verdict(
+                    c,
+                    &budget,
+                    json!(ratio),
+                    "at least",
+                    json!(least),
+                    ratio >= least,
+                ));
+            }
+        }
+    }
+    verdicts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_budget_is_judged_on_its_own_figure() {
+        let rows = [
+            json!({"operation": "floor: noop", "wasm_bytes": 1}),
+            json!({"operation": "x-refunds POST", "wasm_bytes": WASM_BYTES + 1,
+                   "store_ops_per_post": {"opens": 1, "reads": 2, "writes": 2},
+                   "floor_ratio_c1": 0.69, "floor_ratio_c8": 0.7}),
+            json!({"operation": "x-refunds GET", "floor_ratio_c1": 0.8, "floor_ratio_c8": 0.79}),
+            json!({"operation": "x-refunds refused", "floor_ratio_c1": 0.1}),
+        ];
+        let verdicts = of(&rows);
+        let met: Vec<(&str, bool)> = verdicts
+            .iter()
+            .map(|v| (v["budget"].as_str().unwrap(), v["met"] == true))
+            .collect();
+        assert_eq!(
+            met,
+            [
+                ("wasm bytes", false),
+                ("POST store ops", true),
+                ("POST ÷one-cas c1", false),
+                ("POST ÷one-cas c8", true),
+                ("GET ÷open-store c1", true),
+                ("GET ÷open-store c8", false),
+            ]
+        );
+        assert!(verdicts.iter().all(|v| v["component"] == "x-refunds"));
+        let one_more_write = json!({"operation": "y POST", "wasm_bytes": 1,
+            "store_ops_per_post": {"opens": 1, "reads": 1, "writes": 3}});
+        let get = json!({"operation": "y GET"});
+        assert_eq!(of(&[one_more_write, get])[1]["met"], false);
+    }
+}
