@@ -87,14 +87,14 @@ pub async fn send_pending(hook: &Webhook, record: &SourceRecord, now: i64) -> (V
 /// After a write: delivers the record's pending events when a webhook is configured and marks
 /// those delivered (one more compare-and-swap). Returns how many are still pending; a store
 /// error here leaves them pending too (they are sent again on redelivery, and receivers
-/// de-duplicate by event id).
-pub async fn deliver<S: Store>(ctx: &Ctx<S>, record: &SourceRecord) -> usize {
-    let Some(hook) = &ctx.webhook else {
-        return outbox::pending_count(record);
-    };
+/// de-duplicate by event id). Without a webhook, `None`: nothing is sent, and the events are
+/// not counted (a refund's POST does not need the count, and an order's outbox grows by an
+/// event a refund).
+pub async fn deliver<S: Store>(ctx: &Ctx<S>, record: &SourceRecord) -> Option<usize> {
+    let hook = ctx.webhook.as_ref()?;
     let (delivered, left) = send_pending(hook, record, ctx.now).await;
     if delivered.is_empty() {
-        return left;
+        return Some(left);
     }
     let marked = ctx
         .ledger()
@@ -106,11 +106,11 @@ pub async fn deliver<S: Store>(ctx: &Ctx<S>, record: &SourceRecord) -> usize {
             None => Ok(Write::Skip(())),
         })
         .await;
-    if marked.is_err() {
+    Some(if marked.is_err() {
         left + delivered.len()
     } else {
         left
-    }
+    })
 }
 
 #[cfg(test)]
@@ -179,7 +179,7 @@ mod tests {
         ctx.store.put(&source_key("invoice", "7"), record.encode());
 
         let left = futures::executor::block_on(deliver(&ctx, &record));
-        assert_eq!(left, 2, "the failed event and the one after it wait");
+        assert_eq!(left, Some(2), "the failed event and the one after it wait");
         assert_eq!(
             sent.borrow().len(),
             2,
@@ -195,5 +195,11 @@ mod tests {
         let stored = SourceRecord::decode(ctx.store.raw(&source_key("invoice", "7")).unwrap()).unwrap();
         let pending: Vec<Value> = outbox::pending(&stored).iter().map(|e| e["n"].clone()).collect();
         assert_eq!(pending, [2, 3]);
+
+        // Without a webhook nothing is sent, written or counted.
+        ctx.webhook = None;
+        let before = ctx.store.counts();
+        assert_eq!(futures::executor::block_on(deliver(&ctx, &stored)), None);
+        assert_eq!((ctx.store.counts(), sent.borrow().len()), (before, 2));
     }
 }
