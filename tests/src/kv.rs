@@ -2,13 +2,15 @@
 //! operation counts and injectable faults. Compare-and-swap behaves like Spin's SQLite store:
 //! a swap fails when the value changed since `current` read it.
 
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-/// Store operations of one request (or of a host since it started).
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+/// Store operations of one request (or of a host since it started); the benchmark's JSON
+/// holds them as `{"opens", "reads", "writes"}`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpCounts {
     pub opens: u64,
     pub reads: u64,

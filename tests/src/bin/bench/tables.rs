@@ -29,7 +29,7 @@ pub fn row(
         "sandbox_cost": native.map(|d| us(s.median) / us(d).max(0.001)),
         "wasm_bytes": size,
         "compile_ms": compile.as_secs_f64() * 1e3,
-        "store_ops_per_post": ops.map(|o| json!({"opens": o.opens, "reads": o.reads, "writes": o.writes})),
+        "store_ops_per_post": ops,
     })
 }
 
@@ -42,7 +42,7 @@ pub fn print_table(rows: &[Value], n: usize) {
     let cells = rows.iter().map(|r| {
         let ops = match &r["store_ops_per_post"] {
             Value::Null => "-".to_string(),
-            o => format!("{}/{}/{}", o["opens"], o["reads"], o["writes"]),
+            o => figure(o),
         };
         vec![
             r["operation"].as_str().unwrap_or("").to_string(),

@@ -3,6 +3,7 @@
 
 use refund_host::OpCounts;
 use refund_host::budgets::{GET_OF_OPEN_ONLY, POST_OF_ONE_CAS, POST_OPS, WASM_BYTES, within};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 const AT_MOST: &str = "at most";
@@ -37,20 +38,14 @@ pub fn of(rows: &[Value]) -> Vec<Value> {
             bytes <= WASM_BYTES,
         ));
         let ops = &post["store_ops_per_post"];
-        let count = |name: &str| ops[name].as_u64().unwrap_or(u64::MAX);
-        let counted = OpCounts {
-            opens: count("opens"),
-            reads: count("reads"),
-            writes: count("writes"),
-        };
-        let limit = json!({"opens": POST_OPS.opens, "reads": POST_OPS.reads, "writes": POST_OPS.writes});
+        let counted = OpCounts::deserialize(ops).ok();
         verdicts.push(verdict(
             c,
             "POST store ops",
             ops.clone(),
             AT_MOST,
-            limit,
-            within(counted, POST_OPS),
+            json!(POST_OPS),
+            counted.is_some_and(|counted| within(counted, POST_OPS)),
         ));
         let throughputs = [
             ("POST ÷one-cas", post, POST_OF_ONE_CAS),
