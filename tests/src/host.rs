@@ -3,8 +3,9 @@
 
 use crate::crossings::{CrossingClock, Crossings};
 use crate::engine::EngineKind;
+use crate::grants::{self, Grants};
 use crate::kv::{Counter, Faults, KvStore, OpCounts};
-use crate::manifest::{Manifest, resolve};
+use crate::manifest::Manifest;
 use crate::openapi::Contracts;
 use crate::reuse::{Pool, Warm};
 use crate::state::{HostState, Outbound};
@@ -193,6 +194,8 @@ pub struct TestHost {
     app: Arc<App>,
     kv: Arc<KvStore>,
     variables: HashMap<String, Option<String>>,
+    /// What each component's instances get from `variables`, worked out when they change.
+    grants: Arc<HashMap<String, Grants>>,
     /// When set, every response is held against its API's OpenAPI document (a mismatch panics).
     contracts: Option<Arc<Contracts>>,
     count_crossings: bool,
@@ -213,10 +216,12 @@ impl TestHost {
     /// A host of any app, checking nothing (the benchmark, the serve mode).
     pub fn of(app: Arc<App>) -> TestHost {
         let variables = app.manifest.variables.clone();
+        let grants = Arc::new(grants::of_app(&app.manifest, &variables));
         TestHost {
             app,
             kv: Arc::new(KvStore::default()),
             variables,
+            grants,
             contracts: None,
             count_crossings: false,
             pool: None,
@@ -255,6 +260,7 @@ impl TestHost {
     /// Overrides an application variable, as `SPIN_VARIABLE_<NAME>` would.
     pub fn set_variable(&mut self, name: &str, value: &str) {
         self.variables.insert(name.to_string(), Some(value.to_string()));
+        self.grants = Arc::new(grants::of_app(&self.app.manifest, &self.variables));
         // A kept instance holds the variables it was made with.
         self.pool = self.emptied_pool();
     }
@@ -363,11 +369,7 @@ impl TestHost {
     /// A new instance of `component`, in a store of its own.
     async fn instantiate(&self, component: &str, pre: &ServicePre<HostState>) -> Result<Warm> {
         let spec = &self.app.manifest.components[component];
-        let variables = spec
-            .variables
-            .iter()
-            .filter_map(|(name, template)| Some((name.clone(), resolve(template, &self.variables)?)))
-            .collect();
+        let grants = self.grants.get(component).cloned().unwrap_or_default();
         // A kept instance writes every request's line to the same pipe.
         let stdout = MemoryOutputPipe::new(match &self.pool {
             Some(pool) => STDOUT_LIMIT * pool.max_reuse(),
@@ -378,12 +380,12 @@ impl TestHost {
             http: WasiHttpCtx::new(),
             table: Default::default(),
             hooks: Outbound {
-                allowed: allowed_outbound(spec, &self.variables),
+                allowed: grants.allowed_outbound,
             },
             kv: self.kv.clone(),
             ops: Arc::new(Counter::default()),
             allowed_stores: spec.key_value_stores.clone(),
-            variables: Arc::new(variables),
+            variables: grants.variables,
             limits: StoreLimitsBuilder::new().memory_size(MEMORY_LIMIT).build(),
             crossings: None,
         };
@@ -529,23 +531,4 @@ async fn call(
         .map_err(|code| wasmtime::Error::msg(format!("reading the response body: {code:?}")))?
         .to_bytes();
     Ok((parts.status.as_u16(), parts.headers, body))
-}
-
-/// The component's `allowed_outbound_hosts`, templates resolved, as `scheme://host:port` origins.
-fn allowed_outbound(
-    spec: &crate::manifest::Component,
-    variables: &HashMap<String, Option<String>>,
-) -> Vec<String> {
-    spec.allowed_outbound_hosts
-        .iter()
-        .filter_map(|template| resolve(template, variables))
-        .filter_map(|allowed| {
-            let uri: http::Uri = allowed.parse().ok()?;
-            Some(crate::state::origin(
-                uri.scheme_str()?,
-                uri.host()?,
-                uri.port_u16(),
-            ))
-        })
-        .collect()
 }

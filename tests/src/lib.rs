@@ -9,6 +9,7 @@ mod bindings;
 pub mod budgets;
 pub mod crossings;
 pub mod engine;
+mod grants;
 mod host;
 pub mod kv;
 pub mod manifest;

@@ -53,7 +53,7 @@ impl WasiHttpView for HostState {
 /// `allowed_outbound_hosts` lists, anything else denied. Plain HTTP/1.1 over TCP (what the
 /// tests' webhook receiver speaks); the body is sent whole.
 pub struct Outbound {
-    pub allowed: Vec<String>,
+    pub allowed: Arc<[String]>,
 }
 
 type Body = UnsyncBoxBody<Bytes, ErrorCode>;
