@@ -9,6 +9,7 @@ use crate::manifest::Manifest;
 use crate::openapi::Contracts;
 use crate::reuse::{Pool, Warm};
 use crate::state::{HostState, Outbound};
+use crate::stdout::Stdout;
 use anyhow::{Result, anyhow, bail};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -19,13 +20,12 @@ use std::time::{Duration, Instant};
 use wasmtime::component::{Accessor, Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, Store, StoreLimitsBuilder};
 use wasmtime_wasi::WasiCtx;
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-
-/// How much of a request's stdout is kept (an access-log line is a few hundred bytes).
-const STDOUT_LIMIT: usize = 64 * 1024;
 use wasmtime_wasi_http::WasiHttpCtx;
 use wasmtime_wasi_http::p3::bindings::http::types::ErrorCode;
 use wasmtime_wasi_http::p3::bindings::{Service, ServicePre};
+
+/// How much of a request's stdout is kept (an access-log line is a few hundred bytes).
+const STDOUT_LIMIT: usize = 64 * 1024;
 
 /// The command that builds what the host serves; named in every "missing .wasm" error.
 pub const BUILD_COMMAND: &str = "scripts/build";
@@ -305,9 +305,8 @@ impl TestHost {
             let state = warm.store.data_mut();
             state.ops = ops.clone();
             state.crossings = self.count_crossings.then(CrossingClock::default);
-            let before = warm.stdout.contents().len();
             let executed = execute(&mut warm.store, &warm.service, req).await?;
-            let stdout = String::from_utf8_lossy(&warm.stdout.contents()[before..]).into_owned();
+            let stdout = warm.stdout.take();
             warm.served += 1;
             if let Some(pool) = &self.pool {
                 pool.give_back(&route.component, warm);
@@ -370,11 +369,8 @@ impl TestHost {
     async fn instantiate(&self, component: &str, pre: &ServicePre<HostState>) -> Result<Warm> {
         let spec = &self.app.manifest.components[component];
         let grants = self.grants.get(component).cloned().unwrap_or_default();
-        // A kept instance writes every request's line to the same pipe.
-        let stdout = MemoryOutputPipe::new(match &self.pool {
-            Some(pool) => STDOUT_LIMIT * pool.max_reuse(),
-            None => STDOUT_LIMIT,
-        });
+        // Taken after each request, so the limit is one request's (or one batch's).
+        let stdout = Stdout::new(STDOUT_LIMIT);
         let state = HostState {
             wasi: WasiCtx::builder().stdout(stdout.clone()).build(),
             http: WasiHttpCtx::new(),

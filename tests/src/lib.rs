@@ -21,6 +21,7 @@ pub mod serve;
 mod spin_kv;
 mod spin_kv3;
 mod state;
+mod stdout;
 mod variables;
 
 pub use crossings::Crossings;

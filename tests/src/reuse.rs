@@ -4,11 +4,11 @@
 //! one instance up to 16 at once, which `TestHost::send_at_once` does with a new instance.
 
 use crate::state::HostState;
+use crate::stdout::Stdout;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use wasmtime::Store;
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi_http::p3::bindings::Service;
 
 /// Spin 4.0.2's default for `--max-instance-reuse-count` with a `wasi:http@0.3` component.
@@ -22,8 +22,8 @@ pub const SPIN_MAX_INSTANCE_CONCURRENCY: usize = 16;
 pub struct Warm {
     pub store: Store<HostState>,
     pub service: Service,
-    /// The instance's stdout, all its requests' lines in turn.
-    pub stdout: MemoryOutputPipe,
+    /// The instance's stdout; each request's lines are taken after it.
+    pub stdout: Stdout,
     pub served: usize,
 }
 
