@@ -65,13 +65,16 @@ impl Route {
     /// How specifically this route matches `path`: `None` when it does not; longer prefixes
     /// and exact routes win, as in Spin.
     pub fn specificity(&self, path: &str) -> Option<usize> {
+        // Compared in place: every request is routed, and a `format!` per route was an
+        // allocation each.
+        let rest = |prefix: &str| path.strip_prefix(prefix);
         match self.pattern.strip_suffix("/...") {
             Some(prefix) => {
-                let matches = path == prefix || path.starts_with(&format!("{prefix}/")) || prefix.is_empty();
+                let matches =
+                    prefix.is_empty() || rest(prefix).is_some_and(|r| r.is_empty() || r.starts_with('/'));
                 matches.then_some(prefix.len() * 2)
             }
-            None => (path == self.pattern || path == format!("{}/", self.pattern))
-                .then_some(self.pattern.len() * 2 + 1),
+            None => matches!(rest(&self.pattern), Some("" | "/")).then_some(self.pattern.len() * 2 + 1),
         }
     }
 }
@@ -192,7 +195,11 @@ mod tests {
             "invoice"
         );
         assert_eq!(m.route("/refunds").unwrap().component, "exact");
+        assert_eq!(m.route("/refunds/").unwrap().component, "exact");
+        assert_eq!(m.route("/admin").unwrap().component, "admin");
         assert!(m.route("/refundsx").is_none());
+        assert!(m.route("/refunds/1").is_none());
+        assert!(m.route("/adminx/v1").is_none());
         assert!(m.route("/other").is_none());
     }
 
