@@ -368,7 +368,7 @@ impl TestHost {
     /// A new instance of `component`, in a store of its own.
     async fn instantiate(&self, component: &str, pre: &ServicePre<HostState>) -> Result<Warm> {
         let spec = &self.app.manifest.components[component];
-        let grants = self.grants.get(component).cloned().unwrap_or_default();
+        let grants = self.grants[component].clone();
         // Taken after each request, so the limit is one request's (or one batch's).
         let stdout = Stdout::new(STDOUT_LIMIT);
         let state = HostState {
