@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 const AT_MOST: &str = "at most";
+const AT_LEAST: &str = "at least";
 
 /// One budget of one component: `{component, budget, value, rule, limit, met}`, `rule` being
 /// `at most` or `at least`.
@@ -59,7 +60,7 @@ pub fn of(rows: &[Value]) -> Vec<Value> {
                     c,
                     &budget,
                     json!(ratio),
-                    "at least",
+                    AT_LEAST,
                     json!(least),
                     ratio >= least,
                 ));
