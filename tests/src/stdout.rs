@@ -66,14 +66,14 @@ impl StdoutStream for Stdout {
 /// wasi:cli 0.2's stdout, which the components write their access-log lines to.
 #[async_trait::async_trait]
 impl OutputStream for Stdout {
+    /// All or nothing, as `MemoryOutputPipe` writes (one instance writes one call at a time).
     fn write(&mut self, bytes: Bytes) -> Result<(), StreamError> {
-        let mut pending = self.pending.lock().unwrap();
-        if bytes.len() > self.limit - pending.len() {
+        if bytes.len() > self.room() {
             return Err(StreamError::Trap(wasmtime::Error::msg(
                 "stdout beyond what the host keeps of one request",
             )));
         }
-        pending.extend_from_slice(&bytes);
+        self.append(&bytes);
         Ok(())
     }
 

@@ -175,7 +175,11 @@ pub fn print_budget_table<'a>(verdicts: &'a [Value]) {
     let of = |c: &'a str| verdicts.iter().filter(move |v| v["component"] == c);
     let headers: Vec<String> = std::iter::once("component".to_string())
         .chain(of(first).map(|v| {
-            let sign = if v["rule"] == "at least" { "≥" } else { "≤" };
+            let sign = if v["rule"] == crate::verdicts::AT_LEAST {
+                "≥"
+            } else {
+                "≤"
+            };
             format!(
                 "{} {sign} {}",
                 v["budget"].as_str().unwrap_or(""),

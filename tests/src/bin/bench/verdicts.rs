@@ -7,7 +7,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 const AT_MOST: &str = "at most";
-const AT_LEAST: &str = "at least";
+/// The rule of a budget the figure must reach (the tables print it as `≥`).
+pub const AT_LEAST: &str = "at least";
 
 /// One budget of one component: `{component, budget, value, rule, limit, met}`, `rule` being
 /// `at most` or `at least`.
