@@ -12,14 +12,14 @@ use std::time::{Duration, Instant};
 pub const AT_ONCE: usize = refund_host::SPIN_MAX_INSTANCE_CONCURRENCY;
 
 /// Requests per second of `batches` batches of `op(i)` (`i` counts every request), and of the
-/// same batches of `floor`, sent to `host` and `floors` in turns. Every answer must be one of
-/// `allowed` (the floors' 200).
+/// same requests sent to the floor component at `floor` ([`crate::at_floor`]), sent to `host`
+/// and `floors` in turns. Every answer must be one of `allowed` (the floors' 200).
 pub async fn rps_against(
     host: &TestHost,
     floors: &TestHost,
     batches: usize,
     op: impl Fn(usize) -> http::Request<Bytes>,
-    floor: impl Fn() -> http::Request<Bytes>,
+    floor: &str,
     allowed: &[u16],
 ) -> (f64, f64) {
     let (mut op_took, mut floor_took) = (Duration::ZERO, Duration::ZERO);
@@ -33,7 +33,13 @@ pub async fn rps_against(
                     allowed,
                 )
             } else {
-                (floors, (0..AT_ONCE).map(|_| floor()).collect(), &[200])
+                (
+                    floors,
+                    (0..AT_ONCE)
+                        .map(|j| crate::at_floor(op(batch * AT_ONCE + j), floor))
+                        .collect(),
+                    &[200],
+                )
             };
             let started = Instant::now();
             let answers = target.send_at_once(requests).await.expect("the instance answers");

@@ -3,7 +3,8 @@
 //! Through the test host (in-process, in-memory store): the floors (no-op, open-only, one CAS),
 //! then for each API a POST refund (fresh Idempotency-Key each time), a GET of it and a refused
 //! POST; median and p99 latency at concurrency 1, requests per second at 1 and 8, each against
-//! its floor (the two measured in turns, so both see the same machine); the same handlers
+//! its floor (the two measured in turns, so both see the same machine, and the floor sent the
+//! same request); the same handlers
 //! called natively (what the sandbox costs); and per component the .wasm size, compile time
 //! and store operations of one POST. Prints a table and writes `target/bench.json`.
 //!
@@ -186,23 +187,39 @@ where
     }
 }
 
-/// A request to a floor component (`/noop`, `/open`, `/cas`), as an operation to measure.
-fn floor_request(
+/// `request` sent to a floor component (`/noop`, `/open`, `/cas`) instead: the same method,
+/// headers and body, so that the floor pays what the host pays to hand that request over
+/// (a refund's POST measured ~7 µs dearer than a bare GET on wasmtime's defaults), and the
+/// ratio is what the component adds to it.
+pub fn at_floor(mut request: http::Request<Bytes>, floor: &str) -> http::Request<Bytes> {
+    *request.uri_mut() = client_request("GET", floor, &[], Bytes::new()).uri().clone();
+    request
+}
+
+/// The request `make(i)` makes, sent to a floor component ([`at_floor`]), as an operation to
+/// measure.
+fn floor_request<M>(
     floors: &TestHost,
-    path: &'static str,
-) -> impl Fn(usize) -> Operation + Send + Sync + Clone + 'static {
+    floor: &'static str,
+    make: M,
+) -> impl Fn(usize) -> Operation + Send + Sync + Clone + 'static
+where
+    M: Fn(usize) -> http::Request<Bytes> + Send + Sync + Clone + 'static,
+{
     let host = floors.clone();
-    checked(path, &[200], move |_| {
-        let host = host.clone();
-        async move { host.request("GET", path, &[], "").await }
+    checked(floor, &[200], move |i| {
+        let (host, request) = (host.clone(), at_floor(make(i), floor));
+        async move { host.answer(request).await }
     })
 }
 
-/// Each floor measured alone, as the first rows.
+/// Each floor measured alone, sent a bare GET (a Spin request with nothing in it), as the
+/// first rows.
 async fn floor_rows(run: &Run, floors_app: &App, floors: &TestHost) -> Vec<Value> {
     let mut rows = Vec::new();
+    let bare = |_| client_request("GET", "/", &[], Bytes::new());
     for (name, path) in [("noop", "/noop"), ("open-store", "/open"), ("one-cas", "/cas")] {
-        let stats = measure(run.n, floor_request(floors, path)).await;
+        let stats = measure(run.n, floor_request(floors, path, bare)).await;
         let counting = floors.counting_crossings();
         let split = break_down(COUNTED, |_| counting.request("GET", path, &[], "")).await;
         let (size, compile) = floors_app.component_stats(name).unwrap_or_default();
@@ -238,20 +255,22 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
     // POST: a fresh key each time, against a source with plenty left. Under concurrency a
     // POST may lose the compare-and-swap 64 times and answer 503 (retry): counted, reported.
     let busy = Arc::new(AtomicUsize::new(0));
-    let (h, a, b, r) = (host.clone(), api.clone(), busy.clone(), run.clone());
+    let (a, r) = (api.clone(), run.clone());
+    let refund = move |i: usize| a.refund_request_at(&r.source_of(&a, i), Some(&format!("bench-{i}")));
+    let (h, b, make) = (host.clone(), busy.clone(), refund.clone());
     let (post, post_floor) = measure_against(
         n,
         move |i| {
-            let (h, a, b, id) = (h.clone(), a.clone(), b.clone(), r.source_of(&a, i));
+            let (h, b, request) = (h.clone(), b.clone(), make(i));
             async move {
-                let status = a.refund_at(&h, &id, Some(&format!("bench-{i}"))).await.status;
+                let status = h.answer(request).await.status;
                 expect(status, &[200, 201, 503], "POST");
                 if status == 503 {
                     b.fetch_add(1, Ordering::Relaxed);
                 }
             }
         },
-        floor_request(floors, "/cas"),
+        floor_request(floors, "/cas", refund),
     )
     .await;
     let counting = host.counting_crossings();
@@ -271,14 +290,16 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
     let last = api.refund_at(&host, &full, Some("bench-ops")).await;
     let ops = last.ops;
     let get_path = (api.get_path_of)(&full, &last.json());
-    let (h, path, auth_value) = (host.clone(), get_path.clone(), token.clone());
+    let (path, auth_value) = (get_path.clone(), token.clone());
+    let read = move |_| client_request("GET", &path, &[(auth, &auth_value)], Bytes::new());
+    let (h, make) = (host.clone(), read.clone());
     let (get, get_floor) = measure_against(
         n,
-        checked("GET", &[200], move |_| {
-            let (h, path, auth_value) = (h.clone(), path.clone(), auth_value.clone());
-            async move { h.request("GET", &path, &[(auth, &auth_value)], "").await }
+        checked("GET", &[200], move |i| {
+            let (h, request) = (h.clone(), make(i));
+            async move { h.answer(request).await }
         }),
-        floor_request(floors, "/open"),
+        floor_request(floors, "/open", read),
     )
     .await;
     let get_split = break_down(COUNTED, |_| {
@@ -291,14 +312,16 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
     let mut bad = api.unit_body();
     bad[api.amount_field] = json!("not a number");
     let bad = bad.to_string().into_bytes();
-    let (h, a, b) = (host.clone(), api.clone(), bad.clone());
+    let (a, b) = (api.clone(), bad.clone());
+    let refuse = move |_| a.post_request(&a.post_path(), b.clone(), "application/json", None);
+    let (h, make) = (host.clone(), refuse.clone());
     let (refused, refused_floor) = measure_against(
         n,
-        checked("refused", &[400], move |_| {
-            let (h, a, b) = (h.clone(), a.clone(), b.clone());
-            async move { a.post(&h, b, "application/json", None).await }
+        checked("refused", &[400], move |i| {
+            let (h, request) = (h.clone(), make(i));
+            async move { h.answer(request).await }
         }),
-        floor_request(floors, "/noop"),
+        floor_request(floors, "/noop", refuse),
     )
     .await;
     let refused_split = break_down(COUNTED, |_| {
@@ -386,13 +409,12 @@ async fn at_once_rates(
     for id in &spread {
         api.load_units_at(host, id, 1_000_000).await;
     }
-    let floor = |path: &str| client_request("GET", path, &[], Bytes::new());
     let post = at_once::rps_against(
         host,
         floors,
         batches,
         |i| api.refund_request_at(&spread[i % AT_ONCE], Some(&format!("at-once-{i}"))),
-        || floor("/cas"),
+        "/cas",
         &[200, 201],
     )
     .await;
@@ -401,7 +423,7 @@ async fn at_once_rates(
         floors,
         batches,
         |_| client_request("GET", get_path, &[(auth, &token)], Bytes::new()),
-        || floor("/open"),
+        "/open",
         &[200],
     )
     .await;
@@ -410,7 +432,7 @@ async fn at_once_rates(
         floors,
         batches,
         |_| api.post_request(&api.post_path(), bad.to_vec(), "application/json", None),
-        || floor("/noop"),
+        "/noop",
         &[400],
     )
     .await;
