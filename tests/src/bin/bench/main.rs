@@ -191,7 +191,7 @@ where
 /// headers and body, so that the floor pays what the host pays to hand that request over
 /// (a refund's POST measured ~7 µs dearer than a bare GET on wasmtime's defaults), and the
 /// ratio is what the component adds to it.
-pub fn at_floor(mut request: http::Request<Bytes>, floor: &str) -> http::Request<Bytes> {
+fn at_floor(mut request: http::Request<Bytes>, floor: &str) -> http::Request<Bytes> {
     *request.uri_mut() = client_request("GET", floor, &[], Bytes::new()).uri().clone();
     request
 }
