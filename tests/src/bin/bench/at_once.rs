@@ -23,6 +23,7 @@ pub async fn rps_against(
     allowed: &[u16],
 ) -> (f64, f64) {
     let (mut op_took, mut floor_took) = (Duration::ZERO, Duration::ZERO);
+    let floor = crate::floor_uri(floor);
     for batch in 0..batches {
         // Which goes first alternates, as in the one-at-a-time turns.
         for op_now in [batch % 2 == 1, batch % 2 == 0] {
@@ -36,7 +37,7 @@ pub async fn rps_against(
                 (
                     floors,
                     (0..AT_ONCE)
-                        .map(|j| crate::at_floor(op(batch * AT_ONCE + j), floor))
+                        .map(|j| crate::at_floor(op(batch * AT_ONCE + j), &floor))
                         .collect(),
                     &[200],
                 )
