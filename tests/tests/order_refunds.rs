@@ -82,6 +82,57 @@ async fn a_refund_answers_with_its_uuid() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn one_refund_reads_as_the_list_shows_it() {
+    let host = host_with_order().await;
+    let mut ids = Vec::new();
+    for body in [
+        json!({"RefundAmount": 10, "Reference": "R-1"}),
+        json!({"RefundAmount": 49, "RefundType": 2, "Settled": true}),
+    ] {
+        let reply = create(&host, body).await;
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        ids.push(reply.json()["Resource"].as_str().unwrap().to_string());
+    }
+    let list = host
+        .request("GET", "/orders/12/refunds", &[READ], "")
+        .await
+        .json();
+    for (i, id) in ids.iter().enumerate() {
+        let reply = host
+            .request("GET", &format!("/orders/12/refunds/{id}"), &[READ], "")
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        assert_eq!(reply.json(), list["Refunds"][i]);
+        assert_eq!(
+            reply.ops,
+            OpCounts {
+                opens: 1,
+                reads: 1,
+                writes: 0
+            }
+        );
+    }
+    assert_eq!(list["Refunds"][1]["Status"], "Settled");
+
+    let unknown = "00000000-0000-4000-8000-000000000000";
+    for (path, status) in [
+        (format!("/orders/12/refunds/{unknown}"), 404),
+        (format!("/orders/13/refunds/{}", ids[0]), 404),
+        (format!("/orders/x/refunds/{}", ids[0]), 400),
+    ] {
+        let reply = host.request("GET", &path, &[READ], "").await;
+        assert_eq!(reply.status, status, "{path}: {}", reply.text());
+        assert_eq!(reply.json()["Resource"], Value::Null, "{path}");
+    }
+    let path = format!("/orders/12/refunds/{}", ids[0]);
+    assert_eq!(host.request("GET", &path, &[], "").await.status, 401);
+    assert_eq!(
+        host.request("POST", &path, &[WRITE, JSON], "{}").await.status,
+        405
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn each_field_is_validated_with_every_message_listed() {
     let host = host_with_order().await;
     let cases = [

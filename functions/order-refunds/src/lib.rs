@@ -1,11 +1,12 @@
 //! Order refunds (seed 004): `POST /orders/{orderId}/refunds` with refund types, approval,
 //! settling and refunds to the customer's balance; `GET /orders/{orderId}/refunds`; and
-//! `POST /orders/{orderId}/refunds/{refundId}/approve|reject` for refunds awaiting approval.
+//! `POST /orders/{orderId}/refunds/{refundId}/approve|reject` for refunds awaiting approval;
+//! `GET /orders/{orderId}/refunds/{refundId}` shows one refund.
 
 mod approval;
 mod create;
 mod events;
-mod list;
+mod read;
 mod render;
 mod request;
 mod types;
@@ -38,10 +39,15 @@ async fn route<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
             authorize(req, &ctx.tokens, access)?;
             let order_id = order_id_of(order_id)?;
             if req.method == Method::GET {
-                list::list(ctx, &order_id).await
+                read::list(ctx, &order_id).await
             } else {
                 create::create(req, ctx, &order_id).await
             }
+        }
+        ["orders", order_id, "refunds", refund_id] => {
+            req.allow(&[Method::GET])?;
+            authorize(req, &ctx.tokens, Access::Read)?;
+            read::one(ctx, &order_id_of(order_id)?, refund_id).await
         }
         [
             "orders",

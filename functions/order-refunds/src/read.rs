@@ -1,9 +1,11 @@
-//! `GET /orders/{orderId}/refunds`: the order's refunds with type, status and amounts.
+//! `GET /orders/{orderId}/refunds`: the order's refunds with type, status and amounts; and
+//! `GET /orders/{orderId}/refunds/{refundId}`: one of them, as the list shows it.
 
 use crate::KIND;
 use crate::create::StoredFields;
 use crate::types::RefundType;
 use refund_shared::http::Response;
+use refund_shared::ledger::{RefundEntry, SourceRecord};
 use refund_shared::money;
 use refund_shared::store::Store;
 use refund_shared::{AppError, AppResult, Ctx, Decimal};
@@ -42,15 +44,45 @@ struct Row<'a> {
 }
 
 pub async fn list<S: Store>(ctx: &Ctx<S>, order_id: &str) -> AppResult<Response> {
-    let record = ctx
-        .ledger()
+    let record = order(ctx, order_id).await?;
+    let refunds = record
+        .refunds
+        .all()?
+        .iter()
+        .map(Row::of)
+        .collect::<AppResult<_>>()?;
+    let listing = Listing {
+        currency: &record.currency,
+        order_id: record.id.parse::<i64>().unwrap_or_default(),
+        pending_events: refund_shared::outbox::pending_count(&record),
+        refundable: record.remaining(),
+        refunds,
+    };
+    Ok(Response::json(200, &listing))
+}
+
+/// One refund, found newest first without reading the others (a client most often asks
+/// about one it just made).
+pub async fn one<S: Store>(ctx: &Ctx<S>, order_id: &str, refund_id: &str) -> AppResult<Response> {
+    let entry = order(ctx, order_id)
+        .await?
+        .refunds
+        .get(refund_id)?
+        .ok_or_else(|| AppError::NotFound(format!("refund {refund_id}")))?;
+    Ok(Response::json(200, &Row::of(&entry)?))
+}
+
+async fn order<S: Store>(ctx: &Ctx<S>, order_id: &str) -> AppResult<SourceRecord> {
+    ctx.ledger()
         .find(KIND, order_id)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("order {order_id}")))?;
-    let mut refunds = Vec::new();
-    for entry in record.refunds.all()? {
+        .ok_or_else(|| AppError::NotFound(format!("order {order_id}")))
+}
+
+impl<'a> Row<'a> {
+    fn of(entry: &'a RefundEntry) -> AppResult<Row<'a>> {
         let fields: StoredFields = entry.fields()?;
-        refunds.push(Row {
+        Ok(Row {
             author: fields.author,
             created: entry.created,
             description: fields.description,
@@ -63,14 +95,6 @@ pub async fn list<S: Store>(ctx: &Ctx<S>, order_id: &str) -> AppResult<Response>
             status: &entry.status,
             to_balance: fields.to_balance,
             updated: entry.updated,
-        });
+        })
     }
-    let listing = Listing {
-        currency: &record.currency,
-        order_id: record.id.parse::<i64>().unwrap_or_default(),
-        pending_events: refund_shared::outbox::pending_count(&record),
-        refundable: record.remaining(),
-        refunds,
-    };
-    Ok(Response::json(200, &listing))
 }
