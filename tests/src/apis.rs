@@ -33,6 +33,8 @@ pub struct Api {
     pub refund_id: fn(&Value) -> String,
     /// Where the refund a successful answer (for the source with this id) names is read back.
     pub get_path_of: fn(&str, &Value) -> String,
+    /// Where the refunds of the source with this id are listed, if the API lists them.
+    pub list_path_of: Option<fn(&str) -> String>,
 }
 
 /// The source the tests use.
@@ -180,6 +182,7 @@ pub fn all() -> Vec<Api> {
             },
             refund_id: |b| b["id"].to_string(),
             get_path_of: |_, b| format!("/refunds/{}", b["id"]),
+            list_path_of: Some(|id| format!("/refunds?invoiceId={id}")),
         },
         Api {
             name: "account-refunds (001)",
@@ -199,6 +202,7 @@ pub fn all() -> Vec<Api> {
             },
             refund_id: |b| b["id"].as_str().unwrap_or_default().to_string(),
             get_path_of: |_, b| format!("/refund/{}", b["id"].as_str().unwrap_or_default()),
+            list_path_of: None,
         },
         Api {
             name: "payment-refunds (002)",
@@ -217,6 +221,7 @@ pub fn all() -> Vec<Api> {
             },
             refund_id: |b| b["id"].to_string(),
             get_path_of: |_, b| format!("/v1/Refunds/{}", b["id"]),
+            list_path_of: Some(|id| format!("/v1/Refunds?originalPaymentId={id}")),
         },
         Api {
             name: "purchase-refunds (003)",
@@ -239,7 +244,9 @@ pub fn all() -> Vec<Api> {
                 })
             },
             refund_id: |b| b["id"].as_str().unwrap_or_default().to_string(),
+            // The purchase, with every refund attempt: the seed's only read.
             get_path_of: |id, _| format!("/purchases/{id}/"),
+            list_path_of: None,
         },
         Api {
             name: "order-refunds (004)",
@@ -257,7 +264,13 @@ pub fn all() -> Vec<Api> {
                     && b["Details"].is_array()
             },
             refund_id: |b| b["Resource"].as_str().unwrap_or_default().to_string(),
-            get_path_of: |id, _| format!("/orders/{id}/refunds"),
+            get_path_of: |id, reply| {
+                format!(
+                    "/orders/{id}/refunds/{}",
+                    reply["Resource"].as_str().unwrap_or_default()
+                )
+            },
+            list_path_of: Some(|id| format!("/orders/{id}/refunds")),
         },
     ]
 }

@@ -53,6 +53,29 @@ async fn posts_and_gets_stay_within_their_store_and_host_call_budgets() {
             api.name,
             host_calls(&get)
         );
+        if let Some(list_path_of) = api.list_path_of {
+            let list = host
+                .request(
+                    "GET",
+                    &list_path_of(&api.source_id()),
+                    &[(auth, token.as_str())],
+                    "",
+                )
+                .await;
+            assert_eq!(list.status, 200, "{}: {}", api.name, list.text());
+            assert!(
+                within(list.ops, GET_OPS),
+                "{}: a list made {:?}",
+                api.name,
+                list.ops
+            );
+            assert!(
+                host_calls(&list) <= HOST_CALLS_GET,
+                "{}: a list made {} host calls",
+                api.name,
+                host_calls(&list)
+            );
+        }
 
         let replay = api.refund(&host, Some("budget")).await;
         assert_eq!(replay.ops.writes, 0, "{}: a replay writes nothing", api.name);

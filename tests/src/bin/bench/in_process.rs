@@ -10,9 +10,18 @@ use refund_shared::http::Request;
 use refund_shared::store::MemoryStore;
 use std::time::Duration;
 
-/// The medians of POST, GET and refused POST, over the same spread of sources as the
-/// component's measurements.
-pub async fn medians(run: &Run, api: &apis::Api, bad: &[u8]) -> Result<[Duration; 3]> {
+/// Each operation's median natively.
+pub struct Medians {
+    pub post: Duration,
+    pub get: Duration,
+    pub refused: Duration,
+    /// The source's list, where the API has one.
+    pub list: Option<Duration>,
+}
+
+/// The medians of POST, GET and refused POST (and the list), over the same spread of sources as
+/// the component's measurements.
+pub async fn medians(run: &Run, api: &apis::Api, bad: &[u8]) -> Result<Medians> {
     let (n, (auth, token)) = (run.n, api.auth());
     let ctx = native::context(api.token, "");
     for k in 0..run.sources() {
@@ -43,16 +52,26 @@ pub async fn medians(run: &Run, api: &apis::Api, bad: &[u8]) -> Result<[Duration
     let last = native::handle(api.component(), &refund(&full, None), &ctx)
         .await
         .expect("the component's handler");
+    let read = |path: &str| native::request("GET", path, &[(auth, &token)], b"");
     let path = (api.get_path_of)(&full, &serde_json::from_slice(&last.body)?);
-    let get = median(n, api, &ctx, &[200], "native GET", |_| {
-        native::request("GET", &path, &[(auth, &token)], b"")
-    })
-    .await;
+    let get = median(n, api, &ctx, &[200], "native GET", |_| read(&path)).await;
+    let list = match api.list_path_of {
+        Some(list_path_of) => {
+            let path = list_path_of(&full);
+            Some(median(n, api, &ctx, &[200], "native list", |_| read(&path)).await)
+        }
+        None => None,
+    };
     let refused = median(n, api, &ctx, &[400], "native refused", |_| {
         native::request("POST", &api.post_path(), &[(auth, &token), apis::JSON], bad)
     })
     .await;
-    Ok([post, get, refused])
+    Ok(Medians {
+        post,
+        get,
+        refused,
+        list,
+    })
 }
 
 /// The median of `n` requests `request(i)` handled natively, each answered with one of

@@ -246,11 +246,10 @@ struct Measured {
     native: Duration,
 }
 
-/// The three rows of one API: its POST, GET and refused POST.
+/// The rows of one API: its POST, GET and refused POST, and its list where it has one.
 async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::Api>) -> Result<Vec<Value>> {
     let n = run.n;
     let host = run.host(app);
-    let (auth, token) = api.auth();
     // Sources as production has them: each takes `per_source` refunds, then the next one.
     for k in 0..run.sources() {
         api.load_units_at(&host, &(api.source_id)(FIRST_SOURCE + k), 1_000_000)
@@ -291,28 +290,17 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
     .await;
 
     // GET of one refund, on a source holding `per_source` refunds, and the store operations
-    // of one more uncontended POST there.
+    // of one more uncontended POST there; and the source's list, where the API has one.
     let full = run.source_of(&api, 0);
     let last = api.refund_at(&host, &full, Some("bench-ops")).await;
     let ops = last.ops;
     let get_path = (api.get_path_of)(&full, &last.json());
-    let (path, auth_value) = (get_path.clone(), token.clone());
-    let read = move |_| client_request("GET", &path, &[(auth, &auth_value)], Bytes::new());
-    let (h, make) = (host.clone(), read.clone());
-    let (get, get_floor) = measure_against(
-        n,
-        checked("GET", &[200], move |i| {
-            let (h, request) = (h.clone(), make(i));
-            async move { h.answer(request).await }
-        }),
-        floor_request(floors, "/open", read),
-    )
-    .await;
-    let get_split = break_down(COUNTED, |_| {
-        let (counting, path, token) = (&counting, &get_path, &token);
-        async move { counting.request("GET", path, &[(auth, token)], "").await }
-    })
-    .await;
+    let (get, get_floor, get_split) = read_measured(n, &host, &counting, floors, &api, &get_path).await;
+    let list_path = api.list_path_of.map(|list_path_of| list_path_of(&full));
+    let list = match &list_path {
+        Some(path) => Some(read_measured(n, &host, &counting, floors, &api, path).await),
+        None => None,
+    };
 
     // A refused POST: the amount is not a number.
     let mut bad = api.unit_body();
@@ -337,11 +325,15 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
 
     let [at_once_post, at_once_get, at_once_refused] =
         at_once_rates(run, &host, floors, &api, &get_path, &bad).await;
-    let [native_post, native_get, native_refused] = in_process::medians(run, &api, &bad).await?;
+    let at_once_list = match &list_path {
+        Some(path) => Some(at_once_read(run, &host, floors, &api, path).await),
+        None => None,
+    };
+    let native = in_process::medians(run, &api, &bad).await?;
 
     let c = api.component();
     let busy = busy.load(Ordering::Relaxed);
-    let operations = [
+    let mut operations = vec![
         (
             "POST",
             Measured {
@@ -349,7 +341,7 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
                 floor: post_floor,
                 split: post_split,
                 at_once: at_once_post,
-                native: native_post,
+                native: native.post,
             },
         ),
         (
@@ -359,7 +351,7 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
                 floor: get_floor,
                 split: get_split,
                 at_once: at_once_get,
-                native: native_get,
+                native: native.get,
             },
         ),
         (
@@ -369,10 +361,20 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
                 floor: refused_floor,
                 split: refused_split,
                 at_once: at_once_refused,
-                native: native_refused,
+                native: native.refused,
             },
         ),
     ];
+    if let (Some((stats, floor, split)), Some(at_once), Some(native)) = (list, at_once_list, native.list) {
+        let m = Measured {
+            stats,
+            floor,
+            split,
+            at_once,
+            native,
+        };
+        operations.push(("list", m));
+    }
     Ok(operations
         .into_iter()
         .map(|(name, m)| {
@@ -396,6 +398,37 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
         .collect())
 }
 
+/// GETs of `path` with the API's credential, in turns with the open-only floor (sent the same
+/// request), and where one's time goes.
+async fn read_measured(
+    n: usize,
+    host: &TestHost,
+    counting: &TestHost,
+    floors: &TestHost,
+    api: &apis::Api,
+    path: &str,
+) -> (Stats, Stats, Breakdown) {
+    let (auth, token) = api.auth();
+    let (p, t) = (path.to_string(), token.clone());
+    let read = move |_| client_request("GET", &p, &[(auth, &t)], Bytes::new());
+    let (h, make) = (host.clone(), read.clone());
+    let (stats, floor) = measure_against(
+        n,
+        checked("GET", &[200], move |i| {
+            let (h, request) = (h.clone(), make(i));
+            async move { h.answer(request).await }
+        }),
+        floor_request(floors, "/open", read),
+    )
+    .await;
+    let split = break_down(COUNTED, |_| {
+        let token = &token;
+        async move { counting.request("GET", path, &[(auth, token)], "").await }
+    })
+    .await;
+    (stats, floor, split)
+}
+
 /// POST, GET and refused POST sent [`AT_ONCE`] at once to one instance, each against its
 /// floor. Each POST of a batch goes to a source of its own, so they do not contend (new
 /// sources, after the ones the other measurements use).
@@ -408,7 +441,6 @@ async fn at_once_rates(
     bad: &[u8],
 ) -> [(f64, f64); 3] {
     let batches = run.n.div_ceil(AT_ONCE);
-    let (auth, token) = api.auth();
     let spread: Vec<String> = (0..AT_ONCE as u32)
         .map(|j| (api.source_id)(FIRST_SOURCE + run.sources() + j))
         .collect();
@@ -424,15 +456,7 @@ async fn at_once_rates(
         &[200, 201],
     )
     .await;
-    let get = at_once::rps_against(
-        host,
-        floors,
-        batches,
-        |_| client_request("GET", get_path, &[(auth, &token)], Bytes::new()),
-        "/open",
-        &[200],
-    )
-    .await;
+    let get = at_once_read(run, host, floors, api, get_path).await;
     let refused = at_once::rps_against(
         host,
         floors,
@@ -443,6 +467,26 @@ async fn at_once_rates(
     )
     .await;
     [post, get, refused]
+}
+
+/// GETs of `path` sent [`AT_ONCE`] at once to one instance, against the open-only floor.
+async fn at_once_read(
+    run: &Run,
+    host: &TestHost,
+    floors: &TestHost,
+    api: &apis::Api,
+    path: &str,
+) -> (f64, f64) {
+    let (auth, token) = api.auth();
+    at_once::rps_against(
+        host,
+        floors,
+        run.n.div_ceil(AT_ONCE),
+        |_| client_request("GET", path, &[(auth, &token)], Bytes::new()),
+        "/open",
+        &[200],
+    )
+    .await
 }
 
 /// GETs over TCP (the host's serve mode), one kept-alive connection against a new connection
