@@ -44,7 +44,7 @@ pub async fn decide<S: Store>(
             }
             let entry = entry.clone();
             if approve && fields.to_balance {
-                credit_balance(record, entry.amount);
+                credit_balance(record, entry.amount)?;
             }
             if !fields.skip_events {
                 events::raise(

@@ -47,7 +47,7 @@ pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>, order_id: &str) -> Ap
             let new = decide(&asked, record)?;
             let entry = record.take(new, &keys, now)?;
             if asked.to_balance && entry.status == SETTLED {
-                credit_balance(record, entry.amount);
+                credit_balance(record, entry.amount)?;
             }
             if let Some(event) = event_for(&asked, &entry.status) {
                 events::raise(record, event, &entry, now);
@@ -153,15 +153,18 @@ fn event_for(asked: &CreateRefund, status: &str) -> Option<&'static str> {
     })
 }
 
-/// Credits the customer's balance, kept with the order and shown by the admin API.
-pub fn credit_balance(record: &mut SourceRecord, amount: Decimal) {
-    let current = record
-        .extra
-        .get(BALANCE)
-        .and_then(|v| v.read::<String>("the balance").ok())
-        .and_then(|s| s.parse::<Decimal>().ok())
-        .unwrap_or_default();
+/// Credits the customer's balance, kept with the order and shown by the admin API. A balance
+/// that cannot be read is a store error, never a balance started again from zero.
+pub fn credit_balance(record: &mut SourceRecord, amount: Decimal) -> AppResult<()> {
+    let current = match record.extra.get(BALANCE) {
+        Some(stored) => stored
+            .read::<String>("the balance")?
+            .parse::<Decimal>()
+            .map_err(|_| AppError::Store("the customer's balance is unreadable".into()))?,
+        None => Decimal::ZERO,
+    };
     record
         .extra
         .set(BALANCE, StoredJson::of(&(current + amount).to_string()));
+    Ok(())
 }

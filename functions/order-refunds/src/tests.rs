@@ -47,3 +47,21 @@ fn validation_lists_every_problem() {
     assert_eq!(status, 400);
     assert_eq!(body["Details"].as_array().unwrap().len(), 4, "{body}");
 }
+
+#[test]
+fn an_unreadable_balance_is_a_store_error_not_a_fresh_start() {
+    let ctx = ctx();
+    let to_balance = json!({"RefundAmount": 10, "ToBalance": true, "Settled": true});
+    assert_eq!(post(&ctx, to_balance.clone()).0, 200);
+    let key = refund_shared::ledger::source_key(KIND, "12");
+    let stored = String::from_utf8(ctx.store.raw(&key).unwrap()).unwrap();
+    assert!(stored.contains(r#""customerBalance":"10""#), "{stored}");
+    let garbled = stored.replace(r#""customerBalance":"10""#, r#""customerBalance":"ten""#);
+    ctx.store.put(&key, garbled.clone().into_bytes());
+    assert_eq!(post(&ctx, to_balance).0, 500);
+    assert_eq!(
+        ctx.store.raw(&key).unwrap(),
+        garbled.into_bytes(),
+        "nothing written"
+    );
+}
