@@ -36,13 +36,6 @@ impl<'a> View<'a> {
         })
     }
 
-    /// The same with every refund read first, for an answer that shows them all: its pending
-    /// refund is then found in the list, not looked for in the refunds' text as well.
-    pub fn whole(record: &'a SourceRecord) -> AppResult<View<'a>> {
-        record.refunds.all()?;
-        View::of(record)
-    }
-
     /// The purchase's status now: a pending refund, fully or partly refunded, or as loaded.
     pub fn status(&self) -> &str {
         if self.pending().is_some() {

@@ -109,4 +109,5 @@ fn the_purchase_is_shown_with_every_member_in_order() {
     assert_eq!(body["type"], "purchase");
     assert_eq!(body["transaction_data"]["attempts"][0]["amount"], 300);
     assert!(body["brand_id"].is_null() && body["reference"].is_null());
+    assert_eq!(body["updated_on"], ctx.now, "when its refund was taken");
 }

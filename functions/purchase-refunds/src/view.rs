@@ -15,7 +15,7 @@ pub async fn show<S: Store>(ctx: &Ctx<S>, id: &str) -> AppResult<Response> {
         .find(KIND, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("purchase {id}")))?;
-    Ok(Response::json(200, &purchase(&View::whole(&record)?)?))
+    Ok(Response::json(200, &purchase(&View::of(&record)?)?))
 }
 
 /// The purchase's client, absent facts as nulls.
@@ -165,7 +165,6 @@ fn stored_or_empty<S: serde::Serializer>(list: &Option<&StoredJson>, s: S) -> Re
 
 pub fn purchase<'a>(view: &'a View) -> AppResult<PurchaseBody<'a>> {
     let facts = &view.facts;
-    let refunds = view.record.refunds.all()?;
     Ok(PurchaseBody {
         brand_id: &facts.brand_id,
         client: client(view),
@@ -185,6 +184,6 @@ pub fn purchase<'a>(view: &'a View) -> AppResult<PurchaseBody<'a>> {
             attempts: attempts::of(view.record),
         },
         kind: "purchase",
-        updated_on: refunds.iter().map(|r| r.updated).max(),
+        updated_on: view.record.last_refund_update()?,
     })
 }

@@ -38,6 +38,11 @@ pub struct SourceRecord {
     /// The same per part.
     #[serde(default, skip_serializing_if = "Parts::is_empty")]
     held_parts: Parts,
+    /// When a refund of this source last changed (the latest `updated` among them), kept as
+    /// they change, like the totals, so an answer that shows it need not read them all. Records
+    /// written before it, and sources with no refund yet, have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_refund_update: Option<i64>,
     /// The last refund sequence number given out for this source.
     #[serde(default)]
     pub next_seq: u64,
@@ -94,6 +99,7 @@ impl SourceRecord {
             refunds: Refunds::default(),
             held: Some(Decimal::ZERO),
             held_parts: Parts::default(),
+            last_refund_update: None,
             next_seq: 0,
             idempotency: SeenKeys::default(),
             extra: Extra::default(),
@@ -154,6 +160,9 @@ impl SourceRecord {
             let held = Held::of(self.refunds.all().unwrap_or_default());
             self.set_held(held);
         }
+        if self.refunds.changed() || self.last_refund_update.is_none() {
+            self.last_refund_update = self.latest_update();
+        }
         let keys = self.idempotency.text();
         let mut out = Vec::with_capacity(self.refunds.text_len() + keys.len() + 1024);
         serde_json::to_writer(&mut out, self).expect("a record always serializes");
@@ -177,6 +186,19 @@ impl SourceRecord {
         // A changed list was read, and a record without totals was summed when decoded: the
         // list is there.
         Held::of(self.refunds.all().unwrap_or_default())
+    }
+
+    /// When a refund of this source last changed, if one ever did.
+    pub fn last_refund_update(&self) -> AppResult<Option<i64>> {
+        match self.last_refund_update {
+            Some(at) if !self.refunds.changed() => Ok(Some(at)),
+            _ => Ok(self.refunds.all()?.iter().map(|r| r.updated).max()),
+        }
+    }
+
+    /// The same summed from the refunds, for a record written without it.
+    fn latest_update(&self) -> Option<i64> {
+        self.refunds.all().ok()?.iter().map(|r| r.updated).max()
     }
 
     fn set_held(&mut self, held: Held) {
@@ -229,6 +251,9 @@ impl SourceRecord {
         self.next_seq = seq;
         if let Some(amount) = &mut self.held {
             Held::add(amount, &mut self.held_parts, &entry);
+        }
+        if let Some(at) = &mut self.last_refund_update {
+            *at = (*at).max(now);
         }
         self.refunds.push(entry.clone());
         for idem in keys {

@@ -239,6 +239,39 @@ fn records_without_totals_are_summed_when_read() {
     );
 }
 
+/// When a refund last changed is kept with the record as refunds are taken and changed, so an
+/// answer reads it without the refunds (here one is damaged); a record written before it has
+/// it worked out from the refunds, and written from then on.
+#[test]
+fn the_last_refund_change_is_kept_with_the_record() {
+    let store = MemoryStore::new();
+    seed(&store, 10);
+    assert_eq!(stored(&store).last_refund_update().unwrap(), None);
+    for (now, amount) in [(5, 1), (9, 2)] {
+        let ledger = Ledger::new(&store, now);
+        block_on(ledger.refund("invoice", "1", "invoice 1", &[], unit_refund(amount))).unwrap();
+    }
+    assert_eq!(stored(&store).last_refund_update().unwrap(), Some(9));
+    let ledger = Ledger::new(&store, 12);
+    let changed = ledger.update_refund("invoice", "1", "r1", "x", |r, _| {
+        r.status = "DONE".into();
+        Ok(())
+    });
+    block_on(changed).unwrap();
+    let text = String::from_utf8(store.raw(&source_key("invoice", "1")).unwrap()).unwrap();
+    let damaged = text.replace(r#""amount":"1""#, r#""amount":"one""#);
+    assert_ne!(damaged, text);
+    let record = SourceRecord::decode(damaged.into_bytes()).unwrap();
+    assert_eq!(record.last_refund_update().unwrap(), Some(12));
+    assert!(record.refunds.all().is_err());
+
+    let old = text.replace(r#","last_refund_update":12"#, "");
+    assert_ne!(old, text);
+    let mut record = SourceRecord::decode(old.into_bytes()).unwrap();
+    assert_eq!(record.last_refund_update().unwrap(), Some(12));
+    assert_eq!(record.encode(), text.as_bytes());
+}
+
 #[test]
 fn endless_lost_races_end_in_contention() {
     let store = MemoryStore::new();
