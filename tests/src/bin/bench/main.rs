@@ -308,16 +308,8 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
     let bad = bad.to_string().into_bytes();
     let (a, b) = (api.clone(), bad.clone());
     let refuse = move |_| a.post_request(&a.post_path(), b.clone(), "application/json", None);
-    let (h, make) = (host.clone(), refuse.clone());
-    let (refused, refused_floor) = measure_against(
-        n,
-        checked("refused", &[400], move |i| {
-            let (h, request) = (h.clone(), make(i));
-            async move { h.answer(request).await }
-        }),
-        floor_request(floors, "/noop", refuse),
-    )
-    .await;
+    let (refused, refused_floor) =
+        answered_against(n, &host, floors, ("refused", &[400]), "/noop", refuse).await;
     let refused_split = break_down(COUNTED, |_| {
         api.post(&counting, bad.clone(), "application/json", None)
     })
@@ -398,6 +390,28 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
         .collect())
 }
 
+/// The requests `make(i)` makes, answered by the component and, in turns, by `floor`
+/// ([`floor_request`]), each with one of the statuses `expected` names.
+async fn answered_against<M>(
+    n: usize,
+    host: &TestHost,
+    floors: &TestHost,
+    expected: (&'static str, &'static [u16]),
+    floor: &'static str,
+    make: M,
+) -> (Stats, Stats)
+where
+    M: Fn(usize) -> http::Request<Bytes> + Send + Sync + Clone + 'static,
+{
+    let (h, m) = (host.clone(), make.clone());
+    let (what, allowed) = expected;
+    let op = checked(what, allowed, move |i| {
+        let (h, request) = (h.clone(), m(i));
+        async move { h.answer(request).await }
+    });
+    measure_against(n, op, floor_request(floors, floor, make)).await
+}
+
 /// GETs of `path` with the API's credential, in turns with the open-only floor (sent the same
 /// request), and where one's time goes.
 async fn read_measured(
@@ -411,16 +425,7 @@ async fn read_measured(
     let (auth, token) = api.auth();
     let (p, t) = (path.to_string(), token.clone());
     let read = move |_| client_request("GET", &p, &[(auth, &t)], Bytes::new());
-    let (h, make) = (host.clone(), read.clone());
-    let (stats, floor) = measure_against(
-        n,
-        checked("GET", &[200], move |i| {
-            let (h, request) = (h.clone(), make(i));
-            async move { h.answer(request).await }
-        }),
-        floor_request(floors, "/open", read),
-    )
-    .await;
+    let (stats, floor) = answered_against(n, host, floors, ("GET", &[200]), "/open", read).await;
     let split = break_down(COUNTED, |_| {
         let token = &token;
         async move { counting.request("GET", path, &[(auth, token)], "").await }
