@@ -196,7 +196,8 @@ impl SourceRecord {
         }
     }
 
-    /// The same summed from the refunds, for a record written without it.
+    /// The same worked out from the refunds, for `encode` (a separate, infallible copy: one
+    /// through `last_refund_update` measured ~190 bytes more in payment-refunds).
     fn latest_update(&self) -> Option<i64> {
         self.refunds.all().ok()?.iter().map(|r| r.updated).max()
     }
