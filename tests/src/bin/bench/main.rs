@@ -2,11 +2,11 @@
 //!
 //! Through the test host (in-process, in-memory store): the floors (no-op, open-only, one CAS),
 //! then for each API a POST refund (fresh Idempotency-Key each time), a GET of it and a refused
-//! POST; median and p99 latency at concurrency 1, requests per second at 1 and 8, each against
-//! its floor (the two measured in turns, so both see the same machine, and the floor sent the
-//! same request); the same handlers
-//! called natively (what the sandbox costs); and per component the .wasm size, compile time
-//! and store operations of one POST. Prints a table and writes `target/bench.json`.
+//! POST, and the list of a source's refunds where the API has one (judged by no budget);
+//! median and p99 latency at concurrency 1, requests per second at 1 and 8, each against its
+//! floor (the two measured in turns, so both see the same machine, and the floor sent the same
+//! request); the same handlers called natively (what the sandbox costs); and per component the
+//! .wasm size, compile time and store operations of one POST. Prints a table and writes `target/bench.json`.
 //!
 //! `BENCH_REQUESTS` sets the requests per measurement (default 400);
 //! `BENCH_REFUNDS_PER_SOURCE` how many refunds each source takes before the next (default 20;
