@@ -66,8 +66,7 @@ pub async fn list<S: Store>(ctx: &Ctx<S>, order_id: &str) -> AppResult<Response>
 pub async fn one<S: Store>(ctx: &Ctx<S>, order_id: &str, refund_id: &str) -> AppResult<Response> {
     let entry = order(ctx, order_id)
         .await?
-        .refunds
-        .get(refund_id)?
+        .refund(refund_id)?
         .ok_or_else(|| AppError::NotFound(format!("refund {refund_id}")))?;
     Ok(Response::json(200, &Row::of(&entry)?))
 }

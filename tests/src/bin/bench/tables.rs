@@ -35,7 +35,7 @@ pub fn row(
 
 pub fn print_table(rows: &[Value], n: usize) {
     println!(
-        "{n} requests per measurement; each operation takes turns of {TURN} requests with its floor, sent the same request (POST: one-cas, GET: open-store, refused: noop): `floor µs` is that floor's median, ÷floor the rps ratio to it\n"
+        "{n} requests per measurement; each operation takes turns of {TURN} requests with its floor, sent the same request (POST: one-cas, GET and list: open-store, refused: noop): `floor µs` is that floor's median, ÷floor the rps ratio to it\n"
     );
     let opt = |v: &Value, digits: usize| v.as_f64().map_or("-".to_string(), |x| format!("{x:.digits$}"));
     let num = |v: &Value, digits: usize| format!("{:.digits$}", v.as_f64().unwrap_or(0.0));
