@@ -24,6 +24,11 @@ pub struct Crossings {
     pub guest: Duration,
     /// Time inside host functions.
     pub host: Duration,
+    /// Times the guest grew its memory. A grow is a call out of the guest and an mprotect, and
+    /// on Spin's pooling allocator the grown pages are decommitted when the instance goes, so
+    /// the next instance faults them in again; a request that fits in the initial memory pays
+    /// none of it.
+    pub memory_grows: u32,
 }
 
 /// Follows the hook's events for one store.
@@ -57,6 +62,11 @@ impl CrossingClock {
         }
     }
 
+    /// The guest asked for more memory (from the store's resource limiter).
+    pub fn grew_memory(&mut self) {
+        self.counted.memory_grows += 1;
+    }
+
     fn leave_guest(&mut self, now: Instant) {
         if let Some(since) = self.in_guest_since.take() {
             self.counted.guest += now - since;
@@ -79,6 +89,7 @@ pub struct Breakdown {
     pub other_us: f64,
     pub host_calls: f64,
     pub guest_entries: f64,
+    pub memory_grows: f64,
     pub page_faults: f64,
 }
 
@@ -100,6 +111,7 @@ where
             .expect("break_down needs a host counting crossings");
         sum.host_calls += c.host_calls;
         sum.guest_entries += c.guest_entries;
+        sum.memory_grows += c.memory_grows;
         sum.guest += c.guest;
         sum.host += c.host;
     }
@@ -112,6 +124,7 @@ where
         other_us: us(total.saturating_sub(sum.guest + sum.host)),
         host_calls: per(f64::from(sum.host_calls)),
         guest_entries: per(f64::from(sum.guest_entries)),
+        memory_grows: per(f64::from(sum.memory_grows)),
         page_faults: per(minor_faults().saturating_sub(faults_before) as f64),
     }
 }
@@ -143,8 +156,9 @@ mod tests {
         clock.on(CallHook::ReturningFromWasm);
         clock.on(CallHook::CallingWasm);
         clock.on(CallHook::ReturningFromWasm);
+        clock.grew_memory();
         let c = clock.finish();
-        assert_eq!((c.host_calls, c.guest_entries), (1, 2));
+        assert_eq!((c.host_calls, c.guest_entries, c.memory_grows), (1, 2, 1));
         assert!(c.host >= Duration::from_millis(2), "{c:?}");
     }
 

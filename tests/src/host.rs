@@ -389,7 +389,7 @@ impl TestHost {
         if let Some(deadline) = self.app.engine_kind.epoch_deadline() {
             store.set_epoch_deadline(deadline);
         }
-        store.limiter(|s| &mut s.limits);
+        store.limiter(|s| s);
         if self.count_crossings {
             store.call_hook(|mut store, kind| {
                 if let Some(clock) = store.data_mut().crossings.as_mut() {

@@ -96,6 +96,7 @@ pub fn print_breakdown_table(rows: &[Value]) {
             b("other_us", 0),
             b("host_calls", 1),
             b("guest_entries", 1),
+            b("memory_grows", 1),
             b("page_faults", 1),
         ]
     });
@@ -108,6 +109,7 @@ pub fn print_breakdown_table(rows: &[Value]) {
             "other µs",
             "host calls",
             "guest entries",
+            "memory grows",
             "page faults",
         ],
         cells,
