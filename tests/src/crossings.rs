@@ -25,9 +25,8 @@ pub struct Crossings {
     /// Time inside host functions.
     pub host: Duration,
     /// Times the guest grew its memory. A grow is a call out of the guest and an mprotect, and
-    /// on Spin's pooling allocator the grown pages are decommitted when the instance goes, so
-    /// the next instance faults them in again; a request that fits in the initial memory pays
-    /// none of it.
+    /// on Spin's pooling allocator the slot's next instance pays another to shrink it back; a
+    /// request that fits in the initial memory pays neither.
     pub memory_grows: u32,
 }
 

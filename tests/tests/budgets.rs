@@ -153,9 +153,8 @@ async fn stored_refunds_stay_compact() {
 }
 
 /// A refund's POST and GET, on a source that has taken 20 refunds (as the benchmark spreads
-/// them), fit in the instance's initial memory (`--initial-memory` in .cargo/config.toml): a
-/// grow costs a request 4-22 µs on Spin's engine, where grown pages are faulted in again by
-/// every instance.
+/// them), fit in the instance's initial memory (`--initial-memory` in .cargo/config.toml): on
+/// Spin's engine a grow cost the request and the next one in its slot 4-24 µs between them.
 #[tokio::test(flavor = "multi_thread")]
 async fn refunds_fit_in_the_initial_memory() {
     for api in apis::all() {
