@@ -30,7 +30,8 @@ pub struct HostState {
     pub crossings: Option<CrossingClock>,
 }
 
-/// The store's limits, with each memory grow of a counted request counted.
+/// The store's limits (every call passed on to them), with each memory grow of a counted
+/// request counted.
 impl ResourceLimiter for HostState {
     fn memory_growing(
         &mut self,
@@ -51,6 +52,26 @@ impl ResourceLimiter for HostState {
         maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
         self.limits.table_growing(current, desired, maximum)
+    }
+
+    fn memory_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.limits.memory_grow_failed(error)
+    }
+
+    fn table_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.limits.table_grow_failed(error)
+    }
+
+    fn instances(&self) -> usize {
+        self.limits.instances()
+    }
+
+    fn tables(&self) -> usize {
+        self.limits.tables()
+    }
+
+    fn memories(&self) -> usize {
+        self.limits.memories()
     }
 }
 
