@@ -26,13 +26,13 @@ pub struct Request {
 pub struct Headers(Vec<(String, Vec<u8>)>);
 
 impl Headers {
-    /// The headers as the host lists them (name, value).
-    pub fn from_fields(fields: Vec<(String, Vec<u8>)>) -> Self {
-        let mut headers = Headers::default();
-        for (name, value) in fields {
-            headers.append(&name, value);
+    /// The headers as the host lists them (name, value). The names are lowercased in place: a
+    /// copy of each was an allocation and a free per header, on every request.
+    pub fn from_fields(mut fields: Vec<(String, Vec<u8>)>) -> Self {
+        for (name, _) in &mut fields {
+            name.make_ascii_lowercase();
         }
-        headers
+        Headers(fields)
     }
 
     /// Adds a value, keeping any earlier one of the same name.
@@ -289,6 +289,18 @@ mod tests {
             xml.require_json(),
             Err(AppError::UnsupportedMediaType(_))
         ));
+    }
+
+    #[test]
+    fn host_fields_keep_their_order_and_repeats_with_names_lowercased() {
+        let headers = Headers::from_fields(vec![
+            ("Idempotency-Key".into(), b"k1".to_vec()),
+            ("x-request-id".into(), b"r".to_vec()),
+            ("idempotency-key".into(), b"k2".to_vec()),
+        ]);
+        assert_eq!(headers.get("IDEMPOTENCY-KEY"), Some(&b"k1"[..]));
+        let names: Vec<&str> = headers.0.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["idempotency-key", "x-request-id", "idempotency-key"]);
     }
 
     #[test]
