@@ -42,6 +42,16 @@ impl Stdout {
         taken
     }
 
+    /// Appends all of `bytes` if the limit leaves room for them, under one lock; whether it did.
+    fn append_whole(&self, bytes: &[u8]) -> bool {
+        let mut pending = self.pending.lock().unwrap();
+        let fits = bytes.len() <= self.limit - pending.len();
+        if fits {
+            pending.extend_from_slice(bytes);
+        }
+        fits
+    }
+
     fn room(&self) -> usize {
         self.limit - self.pending.lock().unwrap().len()
     }
@@ -68,12 +78,11 @@ impl StdoutStream for Stdout {
 impl OutputStream for Stdout {
     /// All or nothing, as `MemoryOutputPipe` writes (one instance writes one call at a time).
     fn write(&mut self, bytes: Bytes) -> Result<(), StreamError> {
-        if bytes.len() > self.room() {
+        if !self.append_whole(&bytes) {
             return Err(StreamError::Trap(wasmtime::Error::msg(
                 "stdout beyond what the host keeps of one request",
             )));
         }
-        self.append(&bytes);
         Ok(())
     }
 
