@@ -127,6 +127,21 @@ impl<'s, S: Store> Ledger<'s, S> {
         }
     }
 
+    /// One refund of a source, read without decoding the rest of its record
+    /// ([`SourceRecord::refund_in`]): `None` when the source was never loaded, `Some(None)` when
+    /// it has no such refund.
+    pub async fn find_refund(
+        &self,
+        kind: &str,
+        id: &str,
+        refund_id: &str,
+    ) -> AppResult<Option<Option<RefundEntry>>> {
+        match self.store.get(&source_key(kind, id)).await? {
+            Some(bytes) => Ok(Some(SourceRecord::refund_in(bytes, refund_id)?)),
+            None => Ok(None),
+        }
+    }
+
     /// Every source in the store: a scan for the back office (the outbox), never on a refund's
     /// path.
     pub async fn sources(&self) -> AppResult<Vec<SourceRecord>> {

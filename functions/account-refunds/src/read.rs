@@ -24,12 +24,12 @@ fn account_of(refund_id: &str) -> Option<String> {
 pub async fn one<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResult<Response> {
     let not_found = || AppError::NotFound(format!("refund {id}"));
     let account_id = account_of(id).ok_or_else(not_found)?;
-    let record = ctx
+    let entry = ctx
         .ledger()
-        .find(KIND, &account_id)
+        .find_refund(KIND, &account_id, id)
         .await?
+        .flatten()
         .ok_or_else(not_found)?;
-    let entry = record.refund(id)?.ok_or_else(not_found)?;
     Ok(Response::json(200, &render(req, &account_id, &entry)?))
 }
 

@@ -8,24 +8,20 @@ use refund_shared::sources::integer_id;
 use refund_shared::store::Store;
 use refund_shared::{AppError, AppResult, Ctx};
 
-pub async fn one<S: Store>(ctx: &Ctx<S>, id: &str) -> AppResult<Response> {
-    let entry = find(ctx, id).await?;
-    Ok(Response::json(200, &view(&entry)?))
-}
-
 /// A refund by its public id: the id names its invoice, so this is one read.
-pub async fn find<S: Store>(ctx: &Ctx<S>, id: &str) -> AppResult<RefundEntry> {
+pub async fn one<S: Store>(ctx: &Ctx<S>, id: &str) -> AppResult<Response> {
     let not_found = || AppError::NotFound(format!("refund {id}"));
     let n: i64 = integer_id(id, i64::MAX)
         .and_then(|s| s.parse().ok())
         .ok_or_else(not_found)?;
     let source = RefundIds::source_of(n).ok_or_else(not_found)?;
-    let record = ctx
+    let entry = ctx
         .ledger()
-        .find(KIND, &source.to_string())
+        .find_refund(KIND, &source.to_string(), id)
         .await?
+        .flatten()
         .ok_or_else(not_found)?;
-    record.refund(id)?.ok_or_else(not_found)
+    Ok(Response::json(200, &view(&entry)?))
 }
 
 pub async fn list<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {

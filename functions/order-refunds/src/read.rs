@@ -62,11 +62,13 @@ pub async fn list<S: Store>(ctx: &Ctx<S>, order_id: &str) -> AppResult<Response>
 }
 
 /// One refund, found newest first without reading the others (a client most often asks
-/// about one it just made).
+/// about one it just made), nor the rest of the order's record.
 pub async fn one<S: Store>(ctx: &Ctx<S>, order_id: &str, refund_id: &str) -> AppResult<Response> {
-    let entry = order(ctx, order_id)
+    let entry = ctx
+        .ledger()
+        .find_refund(KIND, order_id, refund_id)
         .await?
-        .refund(refund_id)?
+        .ok_or_else(|| AppError::NotFound(format!("order {order_id}")))?
         .ok_or_else(|| AppError::NotFound(format!("refund {refund_id}")))?;
     Ok(Response::json(200, &Row::of(&entry)?))
 }

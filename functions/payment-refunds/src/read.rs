@@ -15,12 +15,12 @@ pub async fn one<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResult<R
         .and_then(|s| s.parse().ok())
         .ok_or_else(not_found)?;
     let payment = RefundIds::source_of(n).ok_or_else(not_found)?;
-    let record = ctx
+    let entry = ctx
         .ledger()
-        .find(KIND, &payment.to_string())
+        .find_refund(KIND, &payment.to_string(), id)
         .await?
+        .flatten()
         .ok_or_else(not_found)?;
-    let entry = record.refund(id)?.ok_or_else(not_found)?;
     render::refund(req, Format::of(req), &entry)
 }
 

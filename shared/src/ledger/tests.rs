@@ -484,6 +484,62 @@ fn refunds_are_found_by_id_newest_first() {
     assert_eq!(read.refund("r").unwrap(), None);
 }
 
+/// One refund is read from a record as `encode` wrote it without decoding the rest (here the
+/// head is damaged, which a write would refuse, and the refunds are still found); a record in
+/// another layout is decoded whole first, and one of another version refused, as before.
+#[test]
+fn one_refund_is_read_without_decoding_the_rest_of_its_record() {
+    let stored = String::from_utf8(two_refunds()).unwrap();
+    let opening = format!(r#"{{"v":{RECORD_VERSION},"#);
+    assert!(stored.starts_with(&opening), "{stored}");
+    let read = |text: &str, id: &str| SourceRecord::refund_in(text.as_bytes().to_vec(), id);
+    assert_eq!(read(&stored, "r1").unwrap().unwrap().seq, 1);
+    assert_eq!(read(&stored, "r2").unwrap().unwrap().amount, Decimal::from(2));
+    assert_eq!(read(&stored, "r3").unwrap(), None);
+
+    let damaged = stored.replacen(r#""currency":"USD""#, r#""currency":7"#, 1);
+    assert!(SourceRecord::decode(damaged.clone().into_bytes()).is_err());
+    assert_eq!(read(&damaged, "r2").unwrap().unwrap().seq, 2);
+
+    let mut members: Vec<_> = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&stored)
+        .unwrap()
+        .into_iter()
+        .collect();
+    members.sort_by_key(|(k, _)| k != "refunds");
+    let refunds_first = serde_json::to_string(&serde_json::Map::from_iter(members)).unwrap();
+    assert_eq!(read(&refunds_first, "r2").unwrap().unwrap().seq, 2);
+
+    let next = format!(r#"{{"v":{},"#, RECORD_VERSION + 1);
+    let err = read(&stored.replacen(&opening, &next, 1), "r2").unwrap_err();
+    assert!(
+        matches!(&err, AppError::Store(m) if m.contains("version")),
+        "{err:?}"
+    );
+}
+
+/// Through the store: an unknown source, an unknown refund and a refund told apart.
+#[test]
+fn a_refund_is_found_through_the_ledger_by_its_source() {
+    let store = MemoryStore::new();
+    seed(&store, 10);
+    block_on(take(&store, 1, None)).unwrap();
+    let before = store.counts();
+    let ledger = Ledger::new(&store, 0);
+    assert_eq!(block_on(ledger.find_refund("invoice", "2", "r1")).unwrap(), None);
+    assert_eq!(
+        block_on(ledger.find_refund("invoice", "1", "r2")).unwrap(),
+        Some(None)
+    );
+    let found = block_on(ledger.find_refund("invoice", "1", "r1")).unwrap();
+    assert_eq!(found.flatten().map(|r| r.seq), Some(1));
+    let after = store.counts();
+    assert_eq!(
+        (after.reads - before.reads, after.writes),
+        (3, before.writes),
+        "one read each"
+    );
+}
+
 /// The refund in a status is found without parsing the others (here one is damaged, and is
 /// passed over), and a refund whose own fields merely hold that status is not taken for it.
 #[test]
