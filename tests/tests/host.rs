@@ -56,6 +56,56 @@ async fn the_floors_answer() {
     assert_eq!(host.request("GET", "/nowhere", &[], "").await.status, 404);
 }
 
+/// The benchmark's ceiling: a refund's GET and POST with none of an API's work. It takes the
+/// credential as the components do, reads (GET) or swaps back unchanged (POST) the record it is
+/// pointed at, with a refund's store operations, logs the request, and answers with as many of
+/// the record's bytes as asked.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_ceiling_does_a_refunds_platform_and_store_work_and_nothing_else() {
+    let mut host = fixtures();
+    host.set_variable("ceiling_token", "ceiling-token");
+    let record = br#"{"v":1,"refunds":[]}"#;
+    host.kv().set("default", "ceiling/record", record.to_vec());
+    let auth = [("authorization", "Bearer ceiling-token")];
+    let path = "/ceiling?key=ceiling/record&answer=7";
+
+    let get = host.request("GET", path, &auth, "").await;
+    assert_eq!((get.status, get.text().as_str()), (200, r#"{"v":1,"#));
+    assert_eq!(
+        get.ops,
+        OpCounts {
+            opens: 1,
+            reads: 1,
+            writes: 0
+        }
+    );
+    assert!(
+        get.stdout.contains(r#""component":"fixture-ceiling""#),
+        "{}",
+        get.stdout
+    );
+
+    let all = "/ceiling?key=ceiling/record&answer=100";
+    let post = host.request("POST", all, &auth, r#"{"amount":1}"#).await;
+    assert_eq!((post.status, post.body.as_ref()), (200, &record[..]));
+    assert_eq!(
+        post.ops,
+        OpCounts {
+            opens: 1,
+            reads: 1,
+            writes: 1
+        }
+    );
+    assert_eq!(
+        host.kv().get("default", "ceiling/record").as_deref(),
+        Some(&record[..])
+    );
+
+    assert_eq!(host.request("GET", path, &[], "").await.status, 401);
+    let nowhere = host.request("GET", "/ceiling?key=none&answer=7", &auth, "").await;
+    assert_eq!(nowhere.status, 404);
+}
+
 /// `BENCH_SPIN_ENGINE=1` measures on wasmtime set up as Spin sets it up: pooled instances that
 /// reuse memories, and epoch checks in the compiled code. Requests there get the same answers,
 /// and nothing of one request's instance shows in the next.
