@@ -112,8 +112,8 @@ fn every_component_stays_within_the_size_budget() {
 }
 
 /// What one more refund may add to its source's record (refund, idempotency key, and for the
-/// order API its event). Every request decodes the whole record, so its size is time: about 300
-/// to 550 bytes a refund today.
+/// order API its event). Every request reads the whole record and every write decodes it, so its
+/// size is time: about 300 to 550 bytes a refund today.
 const RECORD_BYTES_PER_REFUND: usize = 600;
 
 #[tokio::test(flavor = "multi_thread")]

@@ -2,7 +2,9 @@
 //!
 //! Through the test host (in-process, in-memory store): the floors (no-op, open-only, one CAS),
 //! then for each API a POST refund (fresh Idempotency-Key each time), a GET of it and a refused
-//! POST, and the list of a source's refunds where the API has one (judged by no budget);
+//! POST, and the list of a source's refunds where the API has one (judged by no budget), and
+//! the API's GET and POST sent to the ceiling, a component that does their platform and store
+//! work and none of the API's (`tests/fixtures/ceiling`: no ratio of the API's can be higher);
 //! median and p99 latency at concurrency 1, requests per second at 1 and 8, each against its
 //! floor (the two measured in turns, so both see the same machine, and the floor sent the same
 //! request); the same handlers called natively (what the sandbox costs); and per component the
@@ -38,6 +40,7 @@ use bytes::Bytes;
 use measure::{Stats, measure, measure_against};
 use refund_host::crossings::{Breakdown, break_down};
 use refund_host::{App, EngineKind, Reply, TestHost, apis, client_request, workspace_root};
+use refund_shared::ledger::source_key;
 use serde_json::{Value, json};
 use std::future::Future;
 use std::path::PathBuf;
@@ -187,8 +190,8 @@ where
     }
 }
 
-/// The URI of a floor component (`/noop`, `/open`, `/cas`), as the host routes it; worked out
-/// once per measurement, not in the timed loop.
+/// The URI of a floor component (`/noop`, `/open`, `/cas`) or of the ceiling, as the host
+/// routes it; worked out once per measurement, not in the timed loop.
 fn floor_uri(floor: &str) -> http::Uri {
     client_request("GET", floor, &[], Bytes::new()).uri().clone()
 }
@@ -296,6 +299,8 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
     let ops = last.ops;
     let get_path = (api.get_path_of)(&full, &last.json());
     let (get, get_floor, get_split) = read_measured(n, &host, &counting, floors, &api, &get_path).await;
+    let post_answer = last.body.len();
+    let ceiling = ceiling_rows(run, &host, floors, &api, (&full, &get_path), post_answer).await;
     let list_path = api.list_path_of.map(|list_path_of| list_path_of(&full));
     let list = match &list_path {
         Some(path) => Some(read_measured(n, &host, &counting, floors, &api, path).await),
@@ -367,27 +372,102 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
         };
         operations.push(("list", m));
     }
-    Ok(operations
+    let rows = operations.into_iter().map(|(name, m)| {
+        let post = name == "POST";
+        let mut r = row(
+            &format!("{c} {name}"),
+            m.stats,
+            Some(m.floor),
+            Some(m.native),
+            size,
+            compile,
+            post.then_some(ops),
+        );
+        if post {
+            r["busy_503"] = json!(busy);
+        }
+        r["breakdown"] = json!(m.split);
+        r["at_once"] = at_once_row(m.at_once);
+        r
+    });
+    Ok(rows.chain(ceiling).collect())
+}
+
+/// Where the API's requests would stand with none of its work: its GET and POST sent to the
+/// ceiling (`tests/fixtures/ceiling`), pointed at a copy of the record the GET reads and
+/// answering as many bytes as the API does, each in turns with the operation's floor. None of
+/// the API's ratios can be above these.
+async fn ceiling_rows(
+    run: &Run,
+    host: &TestHost,
+    floors: &TestHost,
+    api: &Arc<apis::Api>,
+    (source, get_path): (&str, &str),
+    post_answer: usize,
+) -> Vec<Value> {
+    let (auth, token) = api.auth();
+    let get_answer = host
+        .request("GET", get_path, &[(auth, &token)], "")
+        .await
+        .body
+        .len();
+    let key = format!("ceiling/{}", api.component());
+    let record = host.kv().get("default", &source_key(api.source_kind, source));
+    let mut ceiling = floors.clone();
+    ceiling.set_variable("ceiling_token", api.token);
+    ceiling.kv().set("default", &key, record.unwrap_or_default());
+    let uri = |answer: usize| floor_uri(&format!("/ceiling?key={key}&answer={answer}"));
+    let (get_uri, post_uri) = (uri(get_answer), uri(post_answer));
+    let get = move |_| {
+        at_floor(
+            client_request("GET", "/", &[(auth, &token)], Bytes::new()),
+            &get_uri,
+        )
+    };
+    let (a, r) = (api.clone(), run.clone());
+    let post = move |i: usize| {
+        let request = a.refund_request_at(&r.source_of(&a, i), Some(&format!("ceiling-{i}")));
+        at_floor(request, &post_uri)
+    };
+    let measured = [
+        (
+            "GET",
+            ceiling_measured(run.n, &ceiling, floors, "/open", get).await,
+        ),
+        (
+            "POST",
+            ceiling_measured(run.n, &ceiling, floors, "/cas", post).await,
+        ),
+    ];
+    let (size, compile) = floors.app().component_stats("ceiling").unwrap_or_default();
+    let name = |operation| format!("ceiling: {} {operation}", api.component());
+    measured
         .into_iter()
-        .map(|(name, m)| {
-            let post = name == "POST";
-            let mut r = row(
-                &format!("{c} {name}"),
-                m.stats,
-                Some(m.floor),
-                Some(m.native),
-                size,
-                compile,
-                post.then_some(ops),
-            );
-            if post {
-                r["busy_503"] = json!(busy);
-            }
-            r["breakdown"] = json!(m.split);
-            r["at_once"] = at_once_row(m.at_once);
+        .map(|(operation, (stats, floor, split))| {
+            let mut r = row(&name(operation), stats, Some(floor), None, size, compile, None);
+            r["breakdown"] = json!(split);
             r
         })
-        .collect())
+        .collect()
+}
+
+/// The ceiling's answers to the requests `make(i)` makes, in turns with `floor`, and where one's
+/// time goes.
+async fn ceiling_measured<M>(
+    n: usize,
+    ceiling: &TestHost,
+    floors: &TestHost,
+    floor: &'static str,
+    make: M,
+) -> (Stats, Stats, Breakdown)
+where
+    M: Fn(usize) -> http::Request<Bytes> + Send + Sync + Clone + 'static,
+{
+    let expected = ("ceiling", &[200][..]);
+    let (stats, floor_stats) = answered_against(n, ceiling, floors, expected, floor, make.clone()).await;
+    let counting = ceiling.counting_crossings();
+    let split = break_down(COUNTED, |i| counting.answer(make(i))).await;
+    (stats, floor_stats, split)
 }
 
 /// The requests `make(i)` makes, answered by the component and, in turns, by `floor`

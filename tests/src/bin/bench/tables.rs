@@ -216,13 +216,20 @@ fn figure(value: &Value) -> String {
 /// A Markdown table as BENCHMARKS.md holds them: the operation left-aligned in 26 columns,
 /// every figure right-aligned under its header.
 fn print_markdown(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) {
+    let rows: Vec<Vec<String>> = rows.collect();
+    let first = rows
+        .iter()
+        .map(|r| r[0].chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(26);
     let line = |cells: &[String]| {
         let padded: Vec<String> = cells
             .iter()
             .zip(headers)
             .enumerate()
             .map(|(i, (cell, header))| match i {
-                0 => format!("{cell:<26}"),
+                0 => format!("{cell:<first$}"),
                 _ => format!("{cell:>width$}", width = header.chars().count()),
             })
             .collect();

@@ -23,9 +23,11 @@ pub fn of(rows: &[Value]) -> Vec<Value> {
             .find(|r| r["operation"] == format!("{component} {operation}"))
     };
     let mut verdicts = Vec::new();
+    // The ceiling's rows are no component's.
     let components = rows
         .iter()
-        .filter_map(|r| r["operation"].as_str()?.strip_suffix(" POST"));
+        .filter_map(|r| r["operation"].as_str()?.strip_suffix(" POST"))
+        .filter(|c| !c.starts_with("ceiling:"));
     for c in components {
         let (Some(post), Some(get)) = (row(c, "POST"), row(c, "GET")) else {
             continue;
