@@ -196,10 +196,10 @@ fn floor_uri(floor: &str) -> http::Uri {
     client_request("GET", floor, &[], Bytes::new()).uri().clone()
 }
 
-/// `request` sent to a floor component instead: the same method, headers and body, so that the
-/// floor pays what the host pays to hand that request over (a refund's POST measured ~7 µs
-/// dearer than a bare GET on wasmtime's defaults), and the ratio is what the component adds to
-/// it.
+/// `request` sent to a floor component (or the ceiling) instead: the same method, headers and
+/// body, so that the floor pays what the host pays to hand that request over (a refund's POST
+/// measured ~7 µs dearer than a bare GET on wasmtime's defaults), and the ratio is what the
+/// component adds to it.
 fn at_floor(mut request: http::Request<Bytes>, floor: &http::Uri) -> http::Request<Bytes> {
     *request.uri_mut() = floor.clone();
     request
