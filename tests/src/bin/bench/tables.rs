@@ -213,8 +213,8 @@ fn figure(value: &Value) -> String {
     }
 }
 
-/// A Markdown table as BENCHMARKS.md holds them: the operation left-aligned in 26 columns,
-/// every figure right-aligned under its header.
+/// A Markdown table as BENCHMARKS.md holds them: the operation left-aligned in 26 columns (or as
+/// many as the longest name needs), every figure right-aligned under its header.
 fn print_markdown(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) {
     let rows: Vec<Vec<String>> = rows.collect();
     let first = rows
