@@ -53,6 +53,9 @@ use tables::{at_once_row, row};
 /// Requests per operation run with the crossings counted, for the second table.
 const COUNTED: usize = 100;
 
+/// How the ceiling's rows are named: `ceiling: <component> GET` (no budget judges them).
+const CEILING: &str = "ceiling:";
+
 /// The benchmark's sources are numbered from here (the tests use 50).
 const FIRST_SOURCE: u32 = 1000;
 
@@ -429,18 +432,20 @@ async fn ceiling_rows(
         let request = a.refund_request_at(&r.source_of(&a, i), Some(&format!("ceiling-{i}")));
         at_floor(request, &post_uri)
     };
+    let hosts = (&ceiling, &ceiling.counting_crossings());
+    let answered = ("ceiling", &[200][..]);
     let measured = [
         (
             "GET",
-            ceiling_measured(run.n, &ceiling, floors, "/open", get).await,
+            answered_and_split(run.n, hosts, floors, answered, "/open", get).await,
         ),
         (
             "POST",
-            ceiling_measured(run.n, &ceiling, floors, "/cas", post).await,
+            answered_and_split(run.n, hosts, floors, answered, "/cas", post).await,
         ),
     ];
     let (size, compile) = floors.app().component_stats("ceiling").unwrap_or_default();
-    let name = |operation| format!("ceiling: {} {operation}", api.component());
+    let name = |operation| format!("{CEILING} {} {operation}", api.component());
     measured
         .into_iter()
         .map(|(operation, (stats, floor, split))| {
@@ -449,25 +454,6 @@ async fn ceiling_rows(
             r
         })
         .collect()
-}
-
-/// The ceiling's answers to the requests `make(i)` makes, in turns with `floor`, and where one's
-/// time goes.
-async fn ceiling_measured<M>(
-    n: usize,
-    ceiling: &TestHost,
-    floors: &TestHost,
-    floor: &'static str,
-    make: M,
-) -> (Stats, Stats, Breakdown)
-where
-    M: Fn(usize) -> http::Request<Bytes> + Send + Sync + Clone + 'static,
-{
-    let expected = ("ceiling", &[200][..]);
-    let (stats, floor_stats) = answered_against(n, ceiling, floors, expected, floor, make.clone()).await;
-    let counting = ceiling.counting_crossings();
-    let split = break_down(COUNTED, |i| counting.answer(make(i))).await;
-    (stats, floor_stats, split)
 }
 
 /// The requests `make(i)` makes, answered by the component and, in turns, by `floor`
@@ -503,15 +489,27 @@ async fn read_measured(
     path: &str,
 ) -> (Stats, Stats, Breakdown) {
     let (auth, token) = api.auth();
-    let (p, t) = (path.to_string(), token.clone());
-    let read = move |_| client_request("GET", &p, &[(auth, &t)], Bytes::new());
-    let (stats, floor) = answered_against(n, host, floors, ("GET", &[200]), "/open", read).await;
-    let split = break_down(COUNTED, |_| {
-        let token = &token;
-        async move { counting.request("GET", path, &[(auth, token)], "").await }
-    })
-    .await;
-    (stats, floor, split)
+    let path = path.to_string();
+    let read = move |_| client_request("GET", &path, &[(auth, &token)], Bytes::new());
+    answered_and_split(n, (host, counting), floors, ("GET", &[200]), "/open", read).await
+}
+
+/// [`answered_against`], and where one request's time goes, counted on the second host (the
+/// first with its crossings counted).
+async fn answered_and_split<M>(
+    n: usize,
+    (host, counting): (&TestHost, &TestHost),
+    floors: &TestHost,
+    expected: (&'static str, &'static [u16]),
+    floor: &'static str,
+    make: M,
+) -> (Stats, Stats, Breakdown)
+where
+    M: Fn(usize) -> http::Request<Bytes> + Send + Sync + Clone + 'static,
+{
+    let (stats, floor_stats) = answered_against(n, host, floors, expected, floor, make.clone()).await;
+    let split = break_down(COUNTED, |i| counting.answer(make(i))).await;
+    (stats, floor_stats, split)
 }
 
 /// POST, GET and refused POST sent [`AT_ONCE`] at once to one instance, each against its

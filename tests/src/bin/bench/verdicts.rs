@@ -27,7 +27,7 @@ pub fn of(rows: &[Value]) -> Vec<Value> {
     let components = rows
         .iter()
         .filter_map(|r| r["operation"].as_str()?.strip_suffix(" POST"))
-        .filter(|c| !c.starts_with("ceiling:"));
+        .filter(|c| !c.starts_with(crate::CEILING));
     for c in components {
         let (Some(post), Some(get)) = (row(c, "POST"), row(c, "GET")) else {
             continue;
