@@ -104,6 +104,11 @@ async fn the_ceiling_does_a_refunds_platform_and_store_work_and_nothing_else() {
     assert_eq!(host.request("GET", path, &[], "").await.status, 401);
     let nowhere = host.request("GET", "/ceiling?key=none&answer=7", &auth, "").await;
     assert_eq!(nowhere.status, 404);
+    let no_size = host
+        .request("GET", "/ceiling?key=ceiling/record", &auth, "")
+        .await;
+    assert_eq!(no_size.status, 400);
+    assert!(no_size.text().contains("answer"), "{}", no_size.text());
 }
 
 /// `BENCH_SPIN_ENGINE=1` measures on wasmtime set up as Spin sets it up: pooled instances that
