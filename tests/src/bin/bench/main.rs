@@ -139,6 +139,8 @@ async fn main() -> Result<()> {
     tables::print_tcp_table(&tcp_rows);
     let budgets = verdicts::of(&rows);
     tables::print_budget_table(&budgets);
+    let of_ceiling = verdicts::of_ceiling(&rows);
+    tables::print_ceiling_table(&of_ceiling);
 
     let path = run.root.join("target/bench.json");
     std::fs::write(
@@ -151,6 +153,7 @@ async fn main() -> Result<()> {
             "rows": rows,
             "tcp": tcp_rows,
             "budgets": budgets,
+            "of_ceiling": of_ceiling,
         }))?,
     )?;
     for r in &rows {

@@ -203,6 +203,36 @@ pub fn print_budget_table<'a>(verdicts: &'a [Value]) {
     println!("\n{met} of {} budgets met", verdicts.len());
 }
 
+/// Each component's GET and POST over its ceiling's (rows of [`crate::verdicts::of_ceiling`]),
+/// one column per operation and concurrency.
+pub fn print_ceiling_table(standing: &[Value]) {
+    let columns = [("GET", "c1"), ("GET", "c8"), ("POST", "c1"), ("POST", "c8")];
+    let mut components: Vec<&str> = Vec::new();
+    for c in standing.iter().filter_map(|s| s["component"].as_str()) {
+        if !components.contains(&c) {
+            components.push(c);
+        }
+    }
+    if components.is_empty() {
+        return;
+    }
+    println!("\nAgainst the ceiling (÷floor over the ceiling's ÷floor; no budget judges these)\n");
+    let headers: Vec<String> = std::iter::once("component".to_string())
+        .chain(columns.iter().map(|(op, c)| format!("{op} ÷ceiling {c}")))
+        .collect();
+    let cells = components.iter().map(|component| {
+        std::iter::once(component.to_string())
+            .chain(columns.iter().map(|(op, c)| {
+                standing
+                    .iter()
+                    .find(|s| s["component"] == *component && s["operation"] == *op && s["concurrency"] == *c)
+                    .map_or("-".to_string(), |s| figure(&s["of_ceiling"]))
+            }))
+            .collect()
+    });
+    print_markdown(&headers.iter().map(String::as_str).collect::<Vec<_>>(), cells);
+}
+
 /// A budget's figure as the table shows it: a ratio to two places, store operations as
 /// opens/reads/writes.
 fn figure(value: &Value) -> String {

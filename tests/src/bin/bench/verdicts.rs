@@ -73,6 +73,40 @@ pub fn of(rows: &[Value]) -> Vec<Value> {
     verdicts
 }
 
+/// Each component's GET and POST against its ceiling's (`ceiling: <component> GET/POST`): its
+/// ÷floor over the ceiling's, at each concurrency. No budget judges these; they say how much of
+/// what any component could reach against the floors an API reaches, for deciding what the
+/// throughput budgets should be judged against (issue #9).
+pub fn of_ceiling(rows: &[Value]) -> Vec<Value> {
+    let ratio = |operation: &str, concurrency: &str| {
+        rows.iter()
+            .find(|r| r["operation"] == operation)
+            .and_then(|r| r[format!("floor_ratio_{concurrency}")].as_f64())
+    };
+    let mut standing = Vec::new();
+    for r in rows {
+        let Some(operation) = r["operation"].as_str() else {
+            continue;
+        };
+        let Some((component, method)) = operation.rsplit_once(' ') else {
+            continue;
+        };
+        if component.starts_with(crate::CEILING) || !["GET", "POST"].contains(&method) {
+            continue;
+        }
+        for concurrency in ["c1", "c8"] {
+            let ceiling = format!("{} {component} {method}", crate::CEILING);
+            if let (Some(api), Some(ceiling)) = (ratio(operation, concurrency), ratio(&ceiling, concurrency))
+                && ceiling > 0.0
+            {
+                standing.push(json!({"component": component, "operation": method,
+                    "concurrency": concurrency, "of_ceiling": api / ceiling}));
+            }
+        }
+    }
+    standing
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +142,30 @@ mod tests {
             "store_ops_per_post": {"opens": 1, "reads": 1, "writes": 3}});
         let get = json!({"operation": "y GET"});
         assert_eq!(of(&[one_more_write, get])[1]["met"], false);
+    }
+
+    #[test]
+    fn an_operation_stands_against_its_own_ceiling() {
+        let rows = [
+            json!({"operation": "x-refunds POST", "floor_ratio_c1": 0.6, "floor_ratio_c8": 0.7}),
+            json!({"operation": "x-refunds GET", "floor_ratio_c1": 0.72}),
+            json!({"operation": "x-refunds refused", "floor_ratio_c1": 0.5}),
+            json!({"operation": "ceiling: x-refunds GET", "floor_ratio_c1": 0.8}),
+            json!({"operation": "ceiling: x-refunds POST", "floor_ratio_c1": 0.75, "floor_ratio_c8": 0.7}),
+        ];
+        let standing: Vec<String> = of_ceiling(&rows)
+            .iter()
+            .map(|s| {
+                let (op, c) = (&s["operation"], &s["concurrency"]);
+                format!(
+                    "{} {} {:.2}",
+                    op.as_str().unwrap(),
+                    c.as_str().unwrap(),
+                    s["of_ceiling"].as_f64().unwrap()
+                )
+            })
+            .collect();
+        // The refused POST has no ceiling, and a concurrency a row lacks is left out.
+        assert_eq!(standing, ["POST c1 0.80", "POST c8 1.00", "GET c1 0.90"]);
     }
 }
