@@ -25,6 +25,9 @@ pub struct Api {
     pub unit_body_of: fn(&str) -> Value,
     /// The top-level field of `unit_body` that carries the amount.
     pub amount_field: &'static str,
+    /// Top-level fields of a refund request that hold the client's own text (a description,
+    /// a reference...), stored with the refund and shown again.
+    pub text_fields: &'static [&'static str],
     /// The status a refusal for lack of funds gets.
     pub refusal_status: u16,
     /// Whether a body is this API's documented error shape.
@@ -173,6 +176,7 @@ pub fn all() -> Vec<Api> {
             post_path_of: |_| "/refunds".to_string(),
             unit_body_of: |id| json!({"invoiceId": id.parse::<u64>().unwrap_or_default(), "billRunType": "NORMAL", "amountInMajorCurrency": 1}),
             amount_field: "amountInMajorCurrency",
+            text_fields: &["description"],
             refusal_status: 400,
             is_error_shape: |b| {
                 b["status"].is_u64()
@@ -193,6 +197,7 @@ pub fn all() -> Vec<Api> {
             post_path_of: |_| "/refund".to_string(),
             unit_body_of: |id| json!({"account": {"id": id}, "paymentMethod": {"id": "pm", "@type": "PaymentMethodRef"}, "totalAmount": {"unit": "USD", "value": 1}}),
             amount_field: "totalAmount",
+            text_fields: &["description", "name", "correlatorId"],
             refusal_status: 409,
             is_error_shape: |b| {
                 b["@type"] == "Error"
@@ -213,6 +218,7 @@ pub fn all() -> Vec<Api> {
             post_path_of: |_| "/v1/Refunds".to_string(),
             unit_body_of: |id| json!({"originalPaymentId": id.parse::<u64>().unwrap_or_default(), "amount": 1}),
             amount_field: "amount",
+            text_fields: &["reference", "netsuiteId"],
             refusal_status: 400,
             is_error_shape: |b| {
                 b["Message"].is_string()
@@ -235,6 +241,7 @@ pub fn all() -> Vec<Api> {
             post_path_of: |id| format!("/purchases/{id}/refund/"),
             unit_body_of: |_| json!({"amount": 100}),
             amount_field: "amount",
+            text_fields: &[],
             refusal_status: 400,
             is_error_shape: |b| {
                 b.as_object().is_some_and(|o| {
@@ -257,6 +264,7 @@ pub fn all() -> Vec<Api> {
             post_path_of: |id| format!("/orders/{id}/refunds"),
             unit_body_of: |_| json!({"RefundAmount": 1}),
             amount_field: "RefundAmount",
+            text_fields: &["Reference", "Description", "Author"],
             refusal_status: 400,
             is_error_shape: |b| {
                 b.as_object().is_some_and(|o| o.contains_key("Resource"))
