@@ -8,12 +8,33 @@ use common::*;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use refund_host::native;
+use refund_shared::Ctx;
+use refund_shared::store::MemoryStore;
 
 fn cases() -> u32 {
     std::env::var("FUZZ_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(256)
+}
+
+/// A runner of [`cases`] cases that keeps no files of failures.
+fn runner() -> TestRunner {
+    TestRunner::new(Config {
+        cases: cases(),
+        failure_persistence: None,
+        ..Config::default()
+    })
+}
+
+/// Loads (or replaces) the API's source with this id, with so many units refundable. Natively
+/// one context serves both the admin load and the refund, with the API's token.
+async fn load(api: &apis::Api, ctx: &Ctx<MemoryStore>, id: &str, units: u64) {
+    let path = format!("/admin/v1/sources/{}/{id}", api.source_kind);
+    let source = (api.source_body)(units).to_string();
+    let (auth, token) = api.auth();
+    let load = native::request("PUT", &path, &[(auth, &token), JSON], source.as_bytes());
+    native::handle("admin", &load, ctx).await.unwrap();
 }
 
 /// Arbitrary JSON values, a few levels deep.
@@ -67,23 +88,15 @@ fn body(api: &apis::Api) -> impl Strategy<Value = (Vec<u8>, &'static str)> {
 fn no_input_panics_or_gets_a_5xx() {
     let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
     for api in apis::all() {
-        // Natively one context serves both the admin load and the refund, with one token.
         let ctx = native::context(api.token, "read-only");
         let (auth, token) = api.auth();
-        let mut runner = TestRunner::new(Config {
-            cases: cases(),
-            failure_persistence: None,
-            ..Config::default()
-        });
+        let mut runner = runner();
         runner
             .run(&body(&api), |(body, content_type)| {
                 runtime.block_on(async {
                     // Each case starts from the source loaded afresh (a replace keeps refunds
                     // taken, so the capacity is large).
-                    let path = format!("/admin/v1/sources/{}", api.source());
-                    let source = (api.source_body)(1_000_000).to_string();
-                    let load = native::request("PUT", &path, &[(auth, &token), JSON], source.as_bytes());
-                    native::handle("admin", &load, &ctx).await.unwrap();
+                    load(&api, &ctx, &api.source_id(), 1_000_000).await;
                     let req = native::request(
                         "POST",
                         &api.post_path(),
@@ -137,11 +150,7 @@ fn a_refund_is_read_back_and_replayed_whatever_its_text_and_key() {
         // source taking them all would make each case slower than the last).
         let cases_run = std::cell::Cell::new(0u32);
         let taken = std::cell::Cell::new(0u32);
-        let mut runner = TestRunner::new(Config {
-            cases: cases(),
-            failure_persistence: None,
-            ..Config::default()
-        });
+        let mut runner = runner();
         let texts = prop::collection::vec(client_text(), api.text_fields.len());
         let key = "[!-~]([ -~]{0,38}[!-~])?";
         runner
@@ -151,10 +160,7 @@ fn a_refund_is_read_back_and_replayed_whatever_its_text_and_key() {
                     cases_run.set(n + 1);
                     let id = (api.source_id)(1000 + n / 100);
                     if n.is_multiple_of(100) {
-                        let path = format!("/admin/v1/sources/{}/{id}", api.source_kind);
-                        let source = (api.source_body)(1_000).to_string();
-                        let load = native::request("PUT", &path, &[(auth, &token), JSON], source.as_bytes());
-                        native::handle("admin", &load, &ctx).await.unwrap();
+                        load(&api, &ctx, &id, 1_000).await;
                     }
                     let mut body = (api.unit_body_of)(&id);
                     for (field, text) in api.text_fields.iter().zip(&texts) {
