@@ -165,12 +165,7 @@ pub fn print_tcp_table(rows: &[Value]) {
 /// Each component's standing against every budget (rows of [`crate::verdicts::of`]): the
 /// figure, and `ok` or `MISSED`; the headers give the limits.
 pub fn print_budget_table<'a>(verdicts: &'a [Value]) {
-    let mut components: Vec<&'a str> = Vec::new();
-    for c in verdicts.iter().filter_map(|v| v["component"].as_str()) {
-        if !components.contains(&c) {
-            components.push(c);
-        }
-    }
+    let components = components_of(verdicts);
     let Some(first) = components.first() else {
         return;
     };
@@ -207,12 +202,7 @@ pub fn print_budget_table<'a>(verdicts: &'a [Value]) {
 /// one column per operation and concurrency.
 pub fn print_ceiling_table(standing: &[Value]) {
     let columns = [("GET", "c1"), ("GET", "c8"), ("POST", "c1"), ("POST", "c8")];
-    let mut components: Vec<&str> = Vec::new();
-    for c in standing.iter().filter_map(|s| s["component"].as_str()) {
-        if !components.contains(&c) {
-            components.push(c);
-        }
-    }
+    let components = components_of(standing);
     if components.is_empty() {
         return;
     }
@@ -231,6 +221,17 @@ pub fn print_ceiling_table(standing: &[Value]) {
             .collect()
     });
     print_markdown(&headers.iter().map(String::as_str).collect::<Vec<_>>(), cells);
+}
+
+/// The components these rows are about, each once, in the order they first come.
+fn components_of(rows: &[Value]) -> Vec<&str> {
+    let mut components: Vec<&str> = Vec::new();
+    for c in rows.iter().filter_map(|r| r["component"].as_str()) {
+        if !components.contains(&c) {
+            components.push(c);
+        }
+    }
+    components
 }
 
 /// A budget's figure as the table shows it: a ratio to two places, store operations as
