@@ -222,10 +222,17 @@ where
     M: Fn(usize) -> http::Request<Bytes> + Send + Sync + Clone + 'static,
 {
     let (host, uri) = (floors.clone(), floor_uri(floor));
-    checked(floor, &[200], move |i| {
+    checked(floor, swap_may_lose(floor), move |i| {
         let (host, request) = (host.clone(), at_floor(make(i), &uri));
         async move { host.answer(request).await }
     })
+}
+
+/// What a component that swaps one shared key (the one-CAS floor, the ceiling's POST) may
+/// answer: 409 when a concurrent request swapped it first, at concurrency 8, having done the
+/// same work; 200 otherwise.
+fn swap_may_lose(path: &str) -> &'static [u16] {
+    if path == "/cas" { &[200, 409] } else { &[200] }
 }
 
 /// Each floor measured alone, sent a bare GET (a Spin request with nothing in it), as the
@@ -436,15 +443,22 @@ async fn ceiling_rows(
         at_floor(request, &post_uri)
     };
     let hosts = (&ceiling, &ceiling.counting_crossings());
-    let answered = ("ceiling", &[200][..]);
     let measured = [
         (
             "GET",
-            answered_and_split(run.n, hosts, floors, answered, "/open", get).await,
+            answered_and_split(run.n, hosts, floors, ("ceiling", &[200]), "/open", get).await,
         ),
         (
             "POST",
-            answered_and_split(run.n, hosts, floors, answered, "/cas", post).await,
+            answered_and_split(
+                run.n,
+                hosts,
+                floors,
+                ("ceiling", swap_may_lose("/cas")),
+                "/cas",
+                post,
+            )
+            .await,
         ),
     ];
     let (size, compile) = floors.app().component_stats("ceiling").unwrap_or_default();
