@@ -53,8 +53,13 @@ use tables::{at_once_row, row};
 /// Requests per operation run with the crossings counted, for the second table.
 const COUNTED: usize = 100;
 
-/// How the ceiling's rows are named: `ceiling: <component> GET` (no budget judges them).
+/// How the ceiling's rows begin (no budget judges them); [`ceiling_row`] names one.
 const CEILING: &str = "ceiling:";
+
+/// The name of the ceiling's row for a component's operation: `ceiling: <component> GET`.
+fn ceiling_row(component: &str, operation: &str) -> String {
+    format!("{CEILING} {component} {operation}")
+}
 
 /// The benchmark's sources are numbered from here (the tests use 50).
 const FIRST_SOURCE: u32 = 1000;
@@ -222,18 +227,17 @@ where
     M: Fn(usize) -> http::Request<Bytes> + Send + Sync + Clone + 'static,
 {
     let (host, uri) = (floors.clone(), floor_uri(floor));
-    checked(floor, swap_may_lose(floor), move |i| {
+    let answers: &'static [u16] = if floor == "/cas" { SWAPPED } else { &[200] };
+    checked(floor, answers, move |i| {
         let (host, request) = (host.clone(), at_floor(make(i), &uri));
         async move { host.answer(request).await }
     })
 }
 
-/// What a component that swaps one shared key (the one-CAS floor, the ceiling's POST) may
-/// answer: 409 when a concurrent request swapped it first, at concurrency 8, having done the
-/// same work; 200 otherwise.
-fn swap_may_lose(path: &str) -> &'static [u16] {
-    if path == "/cas" { &[200, 409] } else { &[200] }
-}
+/// What a request may answer that swaps a key every request of its kind swaps (the one-CAS
+/// floor's, the ceiling's POST): 409 when a concurrent request swapped it first, at
+/// concurrency 8, having done the same work.
+const SWAPPED: &[u16] = &[200, 409];
 
 /// Each floor measured alone, sent a bare GET (a Spin request with nothing in it), as the
 /// first rows.
@@ -450,23 +454,15 @@ async fn ceiling_rows(
         ),
         (
             "POST",
-            answered_and_split(
-                run.n,
-                hosts,
-                floors,
-                ("ceiling", swap_may_lose("/cas")),
-                "/cas",
-                post,
-            )
-            .await,
+            answered_and_split(run.n, hosts, floors, ("ceiling", SWAPPED), "/cas", post).await,
         ),
     ];
     let (size, compile) = floors.app().component_stats("ceiling").unwrap_or_default();
-    let name = |operation| format!("{CEILING} {} {operation}", api.component());
     measured
         .into_iter()
         .map(|(operation, (stats, floor, split))| {
-            let mut r = row(&name(operation), stats, Some(floor), None, size, compile, None);
+            let name = ceiling_row(api.component(), operation);
+            let mut r = row(&name, stats, Some(floor), None, size, compile, None);
             r["breakdown"] = json!(split);
             r
         })

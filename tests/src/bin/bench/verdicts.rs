@@ -95,7 +95,7 @@ pub fn of_ceiling(rows: &[Value]) -> Vec<Value> {
             continue;
         }
         for concurrency in ["c1", "c8"] {
-            let ceiling = format!("{} {component} {method}", crate::CEILING);
+            let ceiling = crate::ceiling_row(component, method);
             if let (Some(api), Some(ceiling)) = (ratio(operation, concurrency), ratio(&ceiling, concurrency))
                 && ceiling > 0.0
             {
