@@ -189,7 +189,7 @@ pub fn print_budget_table<'a>(verdicts: &'a [Value]) {
         std::iter::once(c.to_string())
             .chain(of(c).map(|v| {
                 let mark = if v["met"] == true { "ok" } else { "MISSED" };
-                format!("{} {mark}", figure(&v["value"]))
+                format!("{} {mark}", verdict_figure(&v["value"], &v["limit"]))
             }))
             .collect()
     });
@@ -244,6 +244,19 @@ fn figure(value: &Value) -> String {
     }
 }
 
+/// A budget's figure beside its verdict: as [`figure`], but where two places would show the
+/// limit itself, three, cut rather than rounded (the throughput budgets are all "at least"), so
+/// that 0.697 and 0.6996 read "0.697 MISSED" and "0.699 MISSED", never "0.70 MISSED".
+fn verdict_figure(value: &Value, limit: &Value) -> String {
+    let shown = figure(value);
+    match value.as_f64() {
+        Some(x) if value.is_f64() && shown == figure(limit) => {
+            format!("{:.3}", (x * 1000.0).floor() / 1000.0)
+        }
+        _ => shown,
+    }
+}
+
 /// A Markdown table as BENCHMARKS.md holds them: the operation left-aligned in 26 columns (or as
 /// many as the longest name needs), every figure right-aligned under its header.
 fn print_markdown(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) {
@@ -270,5 +283,22 @@ fn print_markdown(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) {
     println!("|{}|", vec!["---"; headers.len()].join("|"));
     for row in rows {
         line(&row);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::verdict_figure;
+    use serde_json::json;
+
+    #[test]
+    fn a_ratio_on_its_limit_shows_which_side_it_is() {
+        assert_eq!(verdict_figure(&json!(0.697), &json!(0.7)), "0.697");
+        assert_eq!(verdict_figure(&json!(0.6996), &json!(0.7)), "0.699");
+        assert_eq!(verdict_figure(&json!(0.7004), &json!(0.7)), "0.700");
+        assert_eq!(verdict_figure(&json!(0.68), &json!(0.7)), "0.68");
+        assert_eq!(verdict_figure(&json!(0.81), &json!(0.8)), "0.81");
+        let ops = json!({"opens": 1, "reads": 1, "writes": 1});
+        assert_eq!(verdict_figure(&ops, &ops), "1/1/1");
     }
 }
