@@ -38,15 +38,15 @@ fn parse_with(body: &[u8], field: &str, fold_case: bool) -> AppResult<Value> {
             ),
         )
     };
-    // First pass: reject duplicate keys (serde_json would keep the last silently). Both passes
-    // use serde_json's byte reader, as all our JSON reading does: its `&str` reader as well was
-    // ~3 KB of each .wasm (UTF-8 was checked above, for its own message).
-    let mut checker = serde_json::Deserializer::from_slice(body);
-    NoDuplicateKeys { fold_case }
-        .deserialize(&mut checker)
-        .map_err(syntax)?;
-    checker.end().map_err(syntax)?;
-    serde_json::from_slice(body).map_err(syntax)
+    // One pass that builds the value and refuses a repeated key where it stands (serde_json
+    // would keep the last silently). A checking pass before serde_json's own was a second walk
+    // of every body and a map of its keys. serde_json's byte reader, as all our JSON reading
+    // uses: its `&str` reader as well was ~3 KB of each .wasm (UTF-8 was checked above, for its
+    // own message).
+    let mut reader = serde_json::Deserializer::from_slice(body);
+    let value = Strict { fold_case }.deserialize(&mut reader).map_err(syntax)?;
+    reader.end().map_err(syntax)?;
+    Ok(value)
 }
 
 /// Whether compact JSON text that serde_json wrote holds `member` (a member's name and value as
@@ -73,63 +73,77 @@ fn describe(e: &serde_json::Error) -> String {
     }
 }
 
+/// Serde_json's name for an arbitrary-precision number, which its reader hands a visitor as a
+/// one-member map of the number's digits (what keeps a request's own digits).
+const NUMBER: &str = "$serde_json::private::Number";
+
+/// A JSON value built as serde_json builds one, refusing an object that repeats a key.
 #[derive(Clone, Copy)]
-struct NoDuplicateKeys {
+struct Strict {
     fold_case: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for NoDuplicateKeys {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+impl<'de> DeserializeSeed<'de> for Strict {
+    type Value = Value;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for NoDuplicateKeys {
-    type Value = ();
+impl<'de> Visitor<'de> for Strict {
+    type Value = Value;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
     }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
+    // Integers that fit come as such; every other number as its digits (`NUMBER`).
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
     }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
     }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
     }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
     }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(self)?.is_some() {}
-        Ok(())
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        // An ordered map, so an object of thousands of keys costs n log n, not quadratic, with no
-        // random hash keys (a host call). serde_json's own map of keys to (null) values, not a
-        // set of keys: every .wasm has its code already; a `BTreeSet` was ~3.7 KB more of each.
-        let mut seen = Map::new();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        // serde_json's map is ordered, so an object of thousands of keys costs n log n, not
+        // quadratic, with no random hash keys (a host call). Keys that differ only in case are
+        // kept apart in a map of their own when they count as the same.
+        let mut object = Map::new();
+        let mut folded = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            let folded = if self.fold_case {
-                key.to_ascii_lowercase()
+            if key == NUMBER && object.is_empty() {
+                let digits: String = map.next_value()?;
+                return digits.parse().map(Value::Number).map_err(de::Error::custom);
+            }
+            let repeated = if self.fold_case {
+                folded.insert(key.to_ascii_lowercase(), Value::Null).is_some()
             } else {
-                key.clone()
+                object.contains_key(&key)
             };
-            if seen.insert(folded, Value::Null).is_some() {
+            if repeated {
                 return Err(de::Error::custom(format!("duplicate key `{key}`")));
             }
-            // Arbitrary-precision numbers arrive as a one-entry map; their payload is a string.
-            map.next_value_seed(self)?;
+            let value = map.next_value_seed(self)?;
+            object.insert(key, value);
         }
-        Ok(())
+        Ok(Value::Object(object))
     }
 }
 
@@ -397,6 +411,17 @@ mod tests {
         let body = br#"{"RefundAmount": 1, "refundamount": 2}"#;
         assert!(parse(body, "body").is_ok());
         assert!(parse_case_insensitive(body, "body").is_err());
+    }
+
+    #[test]
+    fn builds_the_value_serde_json_builds() {
+        let body = br#"{"s": "t\"x\u00e9", "n": [0, -7, 18446744073709551615, -9223372036854775809,
+            1e3, 2.50, -0.0], "o": {"b": true, "f": false, "z": null, "e": {}, "a": []},
+            "$serde_json::private::Number": "not first"}"#;
+        let ours = parse(body, "body").unwrap();
+        assert_eq!(ours, serde_json::from_slice::<Value>(body).unwrap());
+        assert_eq!(ours["n"][5].to_string(), "2.50", "the request's own digits");
+        assert_eq!(parse(b"12.0", "body").unwrap().to_string(), "12.0");
     }
 
     #[test]
