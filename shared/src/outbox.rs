@@ -16,16 +16,13 @@ pub const REFUND_CREATED: &str = "refund.created";
 pub const REFUND_UPDATED: &str = "refund.updated";
 
 /// Appends an event: `fields` plus its own `id`, `type`, `createdAt` and `delivered: false`.
-/// The events already there are copied as their text, not parsed.
 pub fn raise(record: &mut SourceRecord, event_type: &str, fields: Map<String, Value>, now: i64) {
     let mut event = fields;
     event.insert("id".into(), json!(uuid::Uuid::new_v4().to_string()));
     event.insert("type".into(), json!(event_type));
     event.insert("createdAt".into(), json!(now));
     event.insert("delivered".into(), json!(false));
-    let mut items = record.extra.list(OUTBOX);
-    items.push(serde_json::value::to_raw_value(&event).expect("an event always serializes"));
-    record.extra.set(OUTBOX, StoredJson::of(&items));
+    record.extra.push_back(OUTBOX, &event);
 }
 
 /// The event every API can raise about one of its refunds.

@@ -11,13 +11,7 @@ pub const MAX_KEPT: usize = 100;
 
 /// Puts `attempt` first; the earlier ones are copied as their text, not parsed.
 pub fn record(record: &mut SourceRecord, attempt: Value) {
-    let mut items = record.extra.list(KEY);
-    items.insert(
-        0,
-        serde_json::value::to_raw_value(&attempt).expect("an attempt always serializes"),
-    );
-    items.truncate(MAX_KEPT);
-    record.extra.set(KEY, StoredJson::of(&items));
+    record.extra.push_front(KEY, &attempt, MAX_KEPT);
 }
 
 /// Every attempt, newest first, as stored (none yet: `None`).

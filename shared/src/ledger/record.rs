@@ -51,8 +51,9 @@ pub struct SourceRecord {
     #[serde(default, skip_serializing)]
     pub idempotency: SeenKeys,
     /// State an API keeps with the source beyond its refunds (attempt history, balances, the
-    /// outbox), each member as its stored text.
-    #[serde(default)]
+    /// outbox), each member as its stored text. Written by `encode`, as its text, where serde
+    /// would write it (last of serde's members): a list an item was added to is not parsed.
+    #[serde(default, skip_serializing)]
     pub extra: Extra,
 }
 
@@ -179,10 +180,14 @@ impl SourceRecord {
             self.last_refund_update = self.latest_update();
         }
         let keys = self.idempotency.text();
-        let mut out = Vec::with_capacity(self.refunds.text_len() + keys.len() + 1024);
+        let tail = self.refunds.text_len() + keys.len() + self.extra.text_len();
+        let mut out = Vec::with_capacity(tail + 1024);
         serde_json::to_writer(&mut out, self).expect("a record always serializes");
-        // serde_json closed the object; the keys and the refunds go last, each with its length.
+        // serde_json closed the object; the API's state follows as its text, then the keys and
+        // the refunds, each with its length.
         out.pop();
+        out.extend_from_slice(b",\"extra\":");
+        self.extra.write(&mut out);
         tail::KEYS.write(&mut out, |out| out.extend_from_slice(keys));
         tail::REFUNDS.write(&mut out, |out| self.refunds.write(out));
         out.push(b'}');

@@ -15,23 +15,45 @@
 
 use crate::error::{AppError, AppResult};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct StoredJson(Box<RawValue>);
+#[derive(Debug, Clone)]
+pub struct StoredJson(Text);
+
+#[derive(Debug, Clone)]
+enum Text {
+    /// As serde_json read or wrote it.
+    Raw(Box<RawValue>),
+    /// A list put together from stored items and a new one ([`super::Extra`]'s): JSON by
+    /// construction, written into the record as it is, and parsed only if a view embeds it.
+    Joined(String),
+}
 
 impl StoredJson {
     /// No fields of the API's own.
     pub fn none() -> Self {
-        StoredJson(RawValue::NULL.to_owned())
+        StoredJson(Text::Raw(RawValue::NULL.to_owned()))
     }
 
     /// `fields` as JSON text, written directly (no `serde_json::Value` in between: that was a
     /// second serializer for every stored type, ~4-7 KB per .wasm).
     pub fn of<T: Serialize>(fields: &T) -> Self {
-        StoredJson(serde_json::value::to_raw_value(fields).expect("stored fields always serialize"))
+        let raw = serde_json::value::to_raw_value(fields).expect("stored fields always serialize");
+        StoredJson(Text::Raw(raw))
+    }
+
+    /// A list's text that [`super::Extra`] put together from JSON values and commas.
+    pub(super) fn joined(text: String) -> Self {
+        StoredJson(Text::Joined(text))
+    }
+
+    /// The JSON text.
+    pub fn text(&self) -> &str {
+        match &self.0 {
+            Text::Raw(raw) => raw.get(),
+            Text::Joined(text) => text,
+        }
     }
 
     /// The text read back as the API's type; an error names `what` it belongs to
@@ -40,29 +62,41 @@ impl StoredJson {
     pub fn read<T: DeserializeOwned>(&self, what: impl std::fmt::Display) -> AppResult<T> {
         // from_slice, not from_str: the record is read with the same reader, so one copy of
         // the parser serves both in each .wasm.
-        serde_json::from_slice(self.0.get().as_bytes())
+        serde_json::from_slice(self.text().as_bytes())
             .map_err(|e| AppError::Store(format!("{what} is unreadable: {e}")))
     }
 
-    /// The items of a stored array, each as its text; anything but an array has none. (The
-    /// same type as a record's refunds, so the .wasm holds one reader and writer for both.)
-    pub fn items(&self) -> Vec<Box<RawValue>> {
-        serde_json::from_slice(self.0.get().as_bytes()).unwrap_or_default()
-    }
-
-    /// The same items, only delimited (by [`super::scan`]): for a request that looks into a
-    /// few of them by their text, with no copy of each (an order's outbox, a purchase's
-    /// attempts). Anything but an array has none.
+    /// The items of a stored array, only delimited (by [`super::scan`]): for a request that
+    /// looks into a few of them by their text, with no copy of each (an order's outbox, a
+    /// purchase's attempts). Anything but an array has none.
     pub fn item_texts(&self) -> Vec<&[u8]> {
-        let text = self.0.get().as_bytes();
+        let text = self.text().as_bytes();
         let spans = super::scan::items(text).unwrap_or_default();
         spans.into_iter().map(|span| &text[span]).collect()
     }
 }
 
+impl Serialize for StoredJson {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Text::Raw(raw) => raw.serialize(s),
+            // Read as the record's members are (a borrowed `RawValue` was a reader more).
+            Text::Joined(text) => serde_json::from_slice::<Box<RawValue>>(text.as_bytes())
+                .map_err(serde::ser::Error::custom)?
+                .serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for StoredJson {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Box::<RawValue>::deserialize(d).map(|raw| StoredJson(Text::Raw(raw)))
+    }
+}
+
 impl PartialEq for StoredJson {
     fn eq(&self, other: &Self) -> bool {
-        self.0.get() == other.0.get()
+        self.text() == other.text()
     }
 }
 
@@ -101,7 +135,7 @@ mod tests {
             },
         };
         let fields = StoredJson::of(&stored);
-        assert_eq!(fields.0.get(), r#"{"customer":7,"method":{"id":"pm"}}"#);
+        assert_eq!(fields.text(), r#"{"customer":7,"method":{"id":"pm"}}"#);
         assert_eq!(fields.read::<Stored>("refund r1").unwrap(), stored);
     }
 
@@ -128,8 +162,9 @@ mod tests {
     fn items_are_delimited_as_serde_json_reads_them() {
         let list = StoredJson::of(&json!([{"a": "x\"]"}, 2, [3], null]));
         let texts: Vec<&[u8]> = list.item_texts();
-        let items: Vec<String> = list.items().iter().map(|i| i.get().to_string()).collect();
-        assert_eq!(texts, items.iter().map(String::as_bytes).collect::<Vec<_>>());
+        let items: Vec<Box<RawValue>> = list.read("list").unwrap();
+        let items: Vec<&[u8]> = items.iter().map(|i| i.get().as_bytes()).collect();
+        assert_eq!(texts, items);
         assert_eq!(texts.len(), 4);
         assert!(StoredJson::of(&json!({"a": 1})).item_texts().is_empty());
         assert!(StoredJson::none().item_texts().is_empty());
@@ -141,6 +176,6 @@ mod tests {
         let text = serde_json::to_string(&fields).unwrap();
         let back: StoredJson = serde_json::from_str(&text).unwrap();
         assert_eq!(back, fields);
-        assert_eq!(back.0.get(), r#"{"amount":1.1,"n":12345678901234567890}"#);
+        assert_eq!(back.text(), r#"{"amount":1.1,"n":12345678901234567890}"#);
     }
 }
