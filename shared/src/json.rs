@@ -59,8 +59,13 @@ fn parse_with(body: &[u8], field: &str, fold_case: bool) -> AppResult<Value> {
 /// a purchase refund's POST in the .wasm (three searches of ~6 KB), and `memchr::memmem`, with
 /// no SIMD in the .wasm, was slower still there.
 pub fn text_has(text: &[u8], member: &[u8]) -> bool {
+    find(text, member).is_some()
+}
+
+/// Where `member` first is in `text`, as [`text_has`] looks for it.
+pub fn find(text: &[u8], member: &[u8]) -> Option<usize> {
     let Some((&last, rest)) = member.split_last() else {
-        return true;
+        return Some(0);
     };
     let width = member.len();
     // How far the window may move when its last byte is `b`; capped to fit a byte.
@@ -71,11 +76,11 @@ pub fn text_has(text: &[u8], member: &[u8]) -> bool {
     let mut end = width - 1;
     while let Some(&b) = text.get(end) {
         if b == last && text[end + 1 - width..end] == *rest {
-            return true;
+            return Some(end + 1 - width);
         }
         end += usize::from(shift[usize::from(b)]);
     }
-    false
+    None
 }
 
 fn describe(e: &serde_json::Error) -> String {
@@ -401,8 +406,9 @@ mod tests {
             text in proptest::collection::vec(proptest::sample::select(b"\"ab:{}".to_vec()), 0..300),
             member in proptest::collection::vec(proptest::sample::select(b"\"ab:".to_vec()), 1..12),
         ) {
-            let everywhere = text.windows(member.len()).any(|w| w == member.as_slice());
-            proptest::prop_assert_eq!(text_has(&text, &member), everywhere);
+            let everywhere = text.windows(member.len()).position(|w| w == member.as_slice());
+            proptest::prop_assert_eq!(find(&text, &member), everywhere);
+            proptest::prop_assert_eq!(text_has(&text, &member), everywhere.is_some());
         }
     }
 

@@ -61,11 +61,7 @@ pub fn pending_count(record: &SourceRecord) -> usize {
     let Some(outbox) = record.extra.get(OUTBOX) else {
         return 0;
     };
-    let events = outbox.item_texts();
-    events
-        .iter()
-        .filter(|event| crate::json::text_has(event, PENDING))
-        .count()
+    outbox.items_holding(PENDING).len()
 }
 
 fn is_pending(event: &Value) -> bool {

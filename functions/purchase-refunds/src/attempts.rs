@@ -35,9 +35,8 @@ pub fn of_payment(record: &SourceRecord, payment_id: &str) -> Vec<Value> {
         return Vec::new();
     };
     stored
-        .item_texts()
+        .items_holding(member.as_bytes())
         .into_iter()
-        .filter(|text| refund_shared::json::text_has(text, member.as_bytes()))
         .filter_map(|text| serde_json::from_slice::<Value>(text).ok())
         .filter(|attempt| attempt["payment_id"] == payment_id)
         .collect()

@@ -134,41 +134,60 @@ pub struct Member<'a> {
 
 /// The members of the object that is the whole of `text`; `None` unless it is one.
 pub fn members(text: &[u8]) -> Option<Vec<Member<'_>>> {
-    entries(text, b'{', b'}', |start| {
-        if text.get(start) != Some(&b'"') {
-            return None;
-        }
-        let name_end = string_end(text, start + 1)?;
-        let colon = skip_space(text, name_end);
-        if text.get(colon) != Some(&b':') {
-            return None;
-        }
-        let value_start = skip_space(text, colon + 1);
-        let end = value_end(text, value_start)?;
-        let member = Member {
-            name: &text[start + 1..name_end - 1],
-            start,
-            value: value_start..end,
-        };
-        Some((member, end))
-    })
+    entries(
+        text,
+        b'{',
+        b'}',
+        |start| {
+            if text.get(start) != Some(&b'"') {
+                return None;
+            }
+            let name_end = string_end(text, start + 1)?;
+            let colon = skip_space(text, name_end);
+            if text.get(colon) != Some(&b':') {
+                return None;
+            }
+            let value_start = skip_space(text, colon + 1);
+            let end = value_end(text, value_start)?;
+            let member = Member {
+                name: &text[start + 1..name_end - 1],
+                start,
+                value: value_start..end,
+            };
+            Some((member, end))
+        },
+        |_| false,
+    )
 }
 
 /// Where each item of the array that is the whole of `text` is; `None` unless it is one.
 pub fn items(text: &[u8]) -> Option<Vec<Range<usize>>> {
-    entries(text, b'[', b']', |start| {
-        let end = value_end(text, start)?;
-        Some((start..end, end))
-    })
+    items_until(text, usize::MAX)
+}
+
+/// The same, only as far as the item that ends after `at` (the text after it is not looked at).
+pub fn items_until(text: &[u8], at: usize) -> Option<Vec<Range<usize>>> {
+    entries(
+        text,
+        b'[',
+        b']',
+        |start| {
+            let end = value_end(text, start)?;
+            Some((start..end, end))
+        },
+        |item| item.end > at,
+    )
 }
 
 /// The entries between `open` and `close` that are the whole of `text`, comma-separated, each
-/// read by `entry` from where it starts: what it is, and where it ends.
+/// read by `entry` from where it starts: what it is, and where it ends; up to the one that is
+/// `enough`.
 fn entries<T>(
     text: &[u8],
     open: u8,
     close: u8,
     mut entry: impl FnMut(usize) -> Option<(T, usize)>,
+    enough: impl Fn(&T) -> bool,
 ) -> Option<Vec<T>> {
     let mut found = Vec::new();
     let mut i = skip_space(text, 0);
@@ -181,7 +200,11 @@ fn entries<T>(
     }
     loop {
         let (item, end) = entry(i)?;
+        let done = enough(&item);
         found.push(item);
+        if done {
+            return Some(found);
+        }
         i = skip_space(text, end);
         match text.get(i) {
             Some(b',') => i = skip_space(text, i + 1),

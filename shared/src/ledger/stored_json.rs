@@ -66,13 +66,24 @@ impl StoredJson {
             .map_err(|e| AppError::Store(format!("{what} is unreadable: {e}")))
     }
 
-    /// The items of a stored array, only delimited (by [`super::scan`]): for a request that
-    /// looks into a few of them by their text, with no copy of each (an order's outbox, a
-    /// purchase's attempts). Anything but an array has none.
-    pub fn item_texts(&self) -> Vec<&[u8]> {
+    /// The items of a stored array whose text holds `member` (as [`crate::json::text_has`]
+    /// finds it), with no copy of each: for a request that looks into a few of them (a
+    /// purchase's attempts at one refund, an order's pending events). Only the items up to the
+    /// last that holds it are delimited (by [`super::scan`]): a purchase refund's own attempt
+    /// is the newest, its first. Anything but an array has none.
+    pub fn items_holding(&self, member: &[u8]) -> Vec<&[u8]> {
         let text = self.text().as_bytes();
-        let spans = super::scan::items(text).unwrap_or_default();
-        spans.into_iter().map(|span| &text[span]).collect()
+        let (mut last, mut from) = (None, 0);
+        while let Some(at) = crate::json::find(&text[from..], member) {
+            last = Some(from + at);
+            from += at + 1;
+        }
+        let Some(last) = last else {
+            return Vec::new();
+        };
+        let spans = super::scan::items_until(text, last).unwrap_or_default();
+        let items = spans.into_iter().map(|span| &text[span]);
+        items.filter(|item| crate::json::text_has(item, member)).collect()
     }
 }
 
@@ -159,15 +170,19 @@ mod tests {
     }
 
     #[test]
-    fn items_are_delimited_as_serde_json_reads_them() {
-        let list = StoredJson::of(&json!([{"a": "x\"]"}, 2, [3], null]));
-        let texts: Vec<&[u8]> = list.item_texts();
+    fn items_holding_a_member_are_delimited_as_serde_json_reads_them() {
+        let list = json!([{"k": 1, "s": "\"k\":1]"}, {"k": 2}, [{"k": 1}], {"k": 1}, {"k": 3}]);
+        let list = StoredJson::of(&list);
         let items: Vec<Box<RawValue>> = list.read("list").unwrap();
-        let items: Vec<&[u8]> = items.iter().map(|i| i.get().as_bytes()).collect();
-        assert_eq!(texts, items);
-        assert_eq!(texts.len(), 4);
-        assert!(StoredJson::of(&json!({"a": 1})).item_texts().is_empty());
-        assert!(StoredJson::none().item_texts().is_empty());
+        let expected: Vec<&[u8]> = [0, 2, 3].map(|i| items[i].get().as_bytes()).to_vec();
+        assert_eq!(list.items_holding(br#""k":1"#), expected);
+        assert!(list.items_holding(br#""k":4"#).is_empty());
+        assert!(
+            StoredJson::of(&json!({"k": 1}))
+                .items_holding(br#""k":1"#)
+                .is_empty()
+        );
+        assert!(StoredJson::none().items_holding(b"null").is_empty());
     }
 
     #[test]
