@@ -25,7 +25,11 @@ pub struct View<'a> {
 impl<'a> View<'a> {
     /// The purchase as a refund's decision needs it; its refunds are not read.
     pub fn of(record: &'a SourceRecord) -> AppResult<View<'a>> {
-        let facts: Purchase = sources::facts(record)?;
+        Self::with(record, sources::facts(record)?)
+    }
+
+    /// The same with the purchase's facts read already (its refunds do not change them).
+    pub fn with(record: &'a SourceRecord, facts: Purchase) -> AppResult<View<'a>> {
         let currency = Currency::find(&facts.currency)
             .ok_or_else(|| AppError::Store(format!("purchase {} has an unknown currency", record.id)))?;
         Ok(View {

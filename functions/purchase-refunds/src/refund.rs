@@ -19,6 +19,8 @@ pub async fn refund<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
     let keys: Vec<_> = idempotency::from_request(req, &asked)?.into_iter().collect();
     let now = ctx.now;
     let events = ctx.webhook.is_some();
+    // The facts the decision read, for the answer's view (a replay reads them there).
+    let mut facts = None;
     // One compare-and-swap takes the refund or records the refusal among the attempts.
     let (outcome, record) = ctx
         .ledger()
@@ -29,7 +31,10 @@ pub async fn refund<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
             if let Some(entry) = record.replay(&keys)? {
                 return Ok(Write::Skip(Ok((entry, true))));
             }
-            match decide(&asked, record) {
+            let purchase = View::of(record)?;
+            let decided = decide(&asked, &purchase);
+            facts = Some(purchase.facts);
+            match decided {
                 Ok((new, amount)) => {
                     let entry = record.take(new, &keys, now)?;
                     let attempt = if entry.status == PENDING {
@@ -56,7 +61,10 @@ pub async fn refund<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
     if !replayed {
         webhook::deliver(ctx, &record).await;
     }
-    let purchase = View::of(&record)?;
+    let purchase = match facts {
+        Some(facts) => View::with(&record, facts)?,
+        None => View::of(&record)?,
+    };
     // An asynchronous acquirer answers with the purchase, pending; otherwise the refund Payment.
     let response = if entry.status == PENDING {
         Response::json(200, &view::purchase(&purchase)?)
@@ -67,8 +75,7 @@ pub async fn refund<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
 }
 
 /// The refund to take, and its amount in minor units.
-fn decide(asked: &RefundRequest, record: &SourceRecord) -> AppResult<(NewRefund, i64)> {
-    let purchase = View::of(record)?;
+fn decide(asked: &RefundRequest, purchase: &View) -> AppResult<(NewRefund, i64)> {
     let refuse = |message: String| AppError::Refused {
         field: None,
         code: REFUSED,
