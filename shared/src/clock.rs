@@ -9,18 +9,30 @@ use time::{Date, Month, OffsetDateTime, Time, UtcOffset};
 
 /// `2024-05-03T13:00:38Z`; empty for a time outside years 0-9999, which RFC 3339 cannot write.
 pub fn rfc3339(unix: i64) -> String {
-    match OffsetDateTime::from_unix_timestamp(unix) {
-        Ok(t) if (0..=9999).contains(&t.year()) => format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        ),
-        _ => String::new(),
+    let Ok(t) = OffsetDateTime::from_unix_timestamp(unix) else {
+        return String::new();
+    };
+    let Ok(year @ 0..=9999) = u32::try_from(t.year()) else {
+        return String::new();
+    };
+    // Digit by digit: a `format!` of six padded numbers went through the formatting machinery
+    // for each.
+    let fields = [
+        (year, 4, '-'),
+        (u32::from(u8::from(t.month())), 2, '-'),
+        (u32::from(t.day()), 2, 'T'),
+        (u32::from(t.hour()), 2, ':'),
+        (u32::from(t.minute()), 2, ':'),
+        (u32::from(t.second()), 2, 'Z'),
+    ];
+    let mut out = String::with_capacity(20);
+    for (value, width, after) in fields {
+        for place in (0..width).rev() {
+            out.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
+        }
+        out.push(after);
     }
+    out
 }
 
 /// Parses an RFC 3339 date-time: `2024-05-03T13:00:38.8499088+00:00`, with any number of
