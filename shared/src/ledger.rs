@@ -4,6 +4,7 @@
 
 mod by_name;
 mod extra;
+mod list_text;
 mod parts;
 mod record;
 mod refunds;

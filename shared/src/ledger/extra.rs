@@ -7,7 +7,7 @@
 //! A sorted list (`litemap`, as [`super::Parts`]) rather than a `BTreeMap`: a map of a new
 //! value type is ~5 KB of every .wasm, and a source keeps two or three of these at most.
 
-use super::StoredJson;
+use super::{StoredJson, list_text};
 use litemap::LiteMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -40,9 +40,9 @@ impl Extra {
     /// reading each as a `RawValue` and writing the list again was a fifth of an order refund's
     /// POST natively, with an event per refund kept.
     pub fn push_back<T: Serialize>(&mut self, name: &str, item: &T) {
-        let kept = self.get(name).and_then(|list| list_inside(list.text()));
+        let kept = self.get(name).and_then(|list| list_text::inside(list.text()));
         let item = json_text(item);
-        self.set(name, joined(kept.into_iter().chain([item.as_str()])));
+        self.set(name, joined(kept.into_iter().chain([item.as_bytes()])));
     }
 
     /// Puts `item` first in the list stored under `name`, keeping at most `keep` items in all:
@@ -51,11 +51,11 @@ impl Extra {
         let item = json_text(item);
         let kept = self.get(name).and_then(|list| {
             let text = list.text();
-            let spans = super::scan::items(text.as_bytes())?;
+            let spans = super::scan::items(text)?;
             let kept = &spans[..spans.len().min(keep.saturating_sub(1))];
             Some(&text[kept.first()?.start..kept.last()?.end])
         });
-        self.set(name, joined([item.as_str()].into_iter().chain(kept)));
+        self.set(name, joined([item.as_bytes()].into_iter().chain(kept)));
     }
 
     /// Every member, as it is stored: `{"name":value,...}`, each value its text as it stands.
@@ -67,7 +67,7 @@ impl Extra {
             }
             serde_json::to_writer(&mut *out, name).expect("a name always serializes");
             out.push(b':');
-            out.extend_from_slice(value.text().as_bytes());
+            out.extend_from_slice(value.text());
         }
         out.push(b'}');
     }
@@ -82,26 +82,14 @@ impl Extra {
     }
 }
 
-/// What is between the brackets of a stored list; `None` when it is no list, or empty.
-fn list_inside(text: &str) -> Option<&str> {
-    let inside = text.strip_prefix('[')?.strip_suffix(']')?.trim();
-    (!inside.is_empty()).then_some(inside)
-}
-
 fn json_text<T: Serialize>(item: &T) -> String {
     serde_json::to_string(item).expect("a stored item always serializes")
 }
 
 /// A list of these JSON texts.
-fn joined<'a>(items: impl IntoIterator<Item = &'a str>) -> StoredJson {
-    let mut text = String::from("[");
-    for (i, item) in items.into_iter().enumerate() {
-        if i > 0 {
-            text.push(',');
-        }
-        text.push_str(item);
-    }
-    text.push(']');
+fn joined<'a>(items: impl IntoIterator<Item = &'a [u8]>) -> StoredJson {
+    let mut text = Vec::new();
+    list_text::write(&mut text, items);
     StoredJson::joined(text)
 }
 
@@ -142,7 +130,7 @@ mod tests {
         for name in ["none", "empty", "spaced", "not_a_list", "list"] {
             extra.push_back(name, &serde_json::json!({"new": "\"]"}));
         }
-        let text = |name| extra.get(name).unwrap().text().to_string();
+        let text = |name| String::from_utf8(extra.get(name).unwrap().text().to_vec()).unwrap();
         assert_eq!(text("none"), r#"[{"new":"\"]"}]"#);
         assert_eq!(text("empty"), r#"[{"new":"\"]"}]"#);
         assert_eq!(text("spaced"), r#"[1 , 2,{"new":"\"]"}]"#);
@@ -168,9 +156,9 @@ mod tests {
         for n in 1..=5 {
             extra.push_front("attempts", &n, 3);
         }
-        assert_eq!(extra.get("attempts").unwrap().text(), "[5,4,3]");
+        assert_eq!(extra.get("attempts").unwrap().text(), b"[5,4,3]");
         extra.push_front("one", &[1], 1);
         extra.push_front("one", &[2], 1);
-        assert_eq!(extra.get("one").unwrap().text(), "[[2]]");
+        assert_eq!(extra.get("one").unwrap().text(), b"[[2]]");
     }
 }

@@ -9,7 +9,7 @@
 //! from the record's running totals ([`Held`]); a request that shows or changes refunds parses
 //! them once.
 
-use super::{Parts, RefundEntry, scan};
+use super::{Parts, RefundEntry, list_text, scan};
 use crate::error::{AppError, AppResult};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -174,22 +174,11 @@ impl Refunds {
             serde_json::to_writer(out, list).expect("refunds always serialize");
             return;
         }
-        match &self.record[self.array.clone()] {
-            [b'[', inner @ .., b']'] if !inner.iter().all(u8::is_ascii_whitespace) => {
-                out.extend_from_slice(&self.record[self.array.clone()])
-            }
-            _ => out.extend_from_slice(b"[]"),
-        }
-        for text in &self.pushed {
-            // Over the array's closing bracket, with a comma unless the array was empty.
-            let close = out.pop();
-            debug_assert_eq!(close, Some(b']'));
-            if out.last() != Some(&b'[') {
-                out.push(b',');
-            }
-            out.extend_from_slice(text);
-            out.push(b']');
-        }
+        let stored = list_text::inside(&self.record[self.array.clone()]);
+        list_text::write(
+            out,
+            stored.into_iter().chain(self.pushed.iter().map(Vec::as_slice)),
+        );
     }
 }
 

@@ -27,7 +27,7 @@ enum Text {
     Raw(Box<RawValue>),
     /// A list put together from stored items and a new one ([`super::Extra`]'s): JSON by
     /// construction, written into the record as it is, and parsed only if a view embeds it.
-    Joined(String),
+    Joined(Vec<u8>),
 }
 
 impl StoredJson {
@@ -44,14 +44,14 @@ impl StoredJson {
     }
 
     /// A list's text that [`super::Extra`] put together from JSON values and commas.
-    pub(super) fn joined(text: String) -> Self {
+    pub(super) fn joined(text: Vec<u8>) -> Self {
         StoredJson(Text::Joined(text))
     }
 
     /// The JSON text.
-    pub fn text(&self) -> &str {
+    pub fn text(&self) -> &[u8] {
         match &self.0 {
-            Text::Raw(raw) => raw.get(),
+            Text::Raw(raw) => raw.get().as_bytes(),
             Text::Joined(text) => text,
         }
     }
@@ -62,8 +62,7 @@ impl StoredJson {
     pub fn read<T: DeserializeOwned>(&self, what: impl std::fmt::Display) -> AppResult<T> {
         // from_slice, not from_str: the record is read with the same reader, so one copy of
         // the parser serves both in each .wasm.
-        serde_json::from_slice(self.text().as_bytes())
-            .map_err(|e| AppError::Store(format!("{what} is unreadable: {e}")))
+        serde_json::from_slice(self.text()).map_err(|e| AppError::Store(format!("{what} is unreadable: {e}")))
     }
 
     /// The items of a stored array whose text holds `member` (as [`crate::json::text_has`]
@@ -72,7 +71,7 @@ impl StoredJson {
     /// last that holds it are delimited (by [`super::scan`]): a purchase refund's own attempt
     /// is the newest, its first. Anything but an array has none.
     pub fn items_holding(&self, member: &[u8]) -> Vec<&[u8]> {
-        let text = self.text().as_bytes();
+        let text = self.text();
         let (mut last, mut from) = (None, 0);
         while let Some(at) = crate::json::find(&text[from..], member) {
             last = Some(from + at);
@@ -92,7 +91,7 @@ impl Serialize for StoredJson {
         match &self.0 {
             Text::Raw(raw) => raw.serialize(s),
             // Read as the record's members are (a borrowed `RawValue` was a reader more).
-            Text::Joined(text) => serde_json::from_slice::<Box<RawValue>>(text.as_bytes())
+            Text::Joined(text) => serde_json::from_slice::<Box<RawValue>>(text)
                 .map_err(serde::ser::Error::custom)?
                 .serialize(s),
         }
@@ -146,7 +145,7 @@ mod tests {
             },
         };
         let fields = StoredJson::of(&stored);
-        assert_eq!(fields.text(), r#"{"customer":7,"method":{"id":"pm"}}"#);
+        assert_eq!(fields.text(), br#"{"customer":7,"method":{"id":"pm"}}"#);
         assert_eq!(fields.read::<Stored>("refund r1").unwrap(), stored);
     }
 
@@ -191,6 +190,6 @@ mod tests {
         let text = serde_json::to_string(&fields).unwrap();
         let back: StoredJson = serde_json::from_str(&text).unwrap();
         assert_eq!(back, fields);
-        assert_eq!(back.text(), r#"{"amount":1.1,"n":12345678901234567890}"#);
+        assert_eq!(back.text(), br#"{"amount":1.1,"n":12345678901234567890}"#);
     }
 }
