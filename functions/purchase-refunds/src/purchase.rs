@@ -28,8 +28,17 @@ impl<'a> View<'a> {
         Self::with(record, sources::facts(record)?)
     }
 
+    /// The purchase after a write, with the facts its decision read when it read them (a
+    /// write does not change them); read again otherwise (a replay, which decided nothing).
+    pub fn after(record: &'a SourceRecord, facts: Option<Purchase>) -> AppResult<View<'a>> {
+        match facts {
+            Some(facts) => Self::with(record, facts),
+            None => Self::of(record),
+        }
+    }
+
     /// The same with the purchase's facts read already (its refunds do not change them).
-    pub fn with(record: &'a SourceRecord, facts: Purchase) -> AppResult<View<'a>> {
+    fn with(record: &'a SourceRecord, facts: Purchase) -> AppResult<View<'a>> {
         let currency = Currency::find(&facts.currency)
             .ok_or_else(|| AppError::Store(format!("purchase {} has an unknown currency", record.id)))?;
         Ok(View {

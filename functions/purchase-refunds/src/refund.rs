@@ -61,10 +61,7 @@ pub async fn refund<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
     if !replayed {
         webhook::deliver(ctx, &record).await;
     }
-    let purchase = match facts {
-        Some(facts) => View::with(&record, facts)?,
-        None => View::of(&record)?,
-    };
+    let purchase = View::after(&record, facts)?;
     // An asynchronous acquirer answers with the purchase, pending; otherwise the refund Payment.
     let response = if entry.status == PENDING {
         Response::json(200, &view::purchase(&purchase)?)

@@ -32,6 +32,8 @@ pub async fn settle<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
     let success = outcome == "success";
     let now = ctx.now;
     let events = ctx.webhook.is_some();
+    // The purchase's facts, read for the decision and kept for the answer.
+    let mut facts = None;
     let (entry, record) = ctx
         .ledger()
         .modify(KIND, id, |slot| {
@@ -43,6 +45,7 @@ pub async fn settle<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
                 .pending()
                 .ok_or_else(|| AppError::Conflict("this purchase has no pending refund".into()))?;
             let amount = view.minor(pending.amount);
+            facts = Some(view.facts);
             let entry = record
                 .refunds
                 .find_mut(|r| r.status == PENDING)?
@@ -69,7 +72,7 @@ pub async fn settle<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResul
         .await?;
     let record = record.ok_or_else(|| AppError::Store("the purchase was not saved".into()))?;
     webhook::deliver(ctx, &record).await;
-    let purchase = View::of(&record)?;
+    let purchase = View::after(&record, facts)?;
     Ok(if success {
         Response::json(200, &view::payment(&purchase, &entry))
     } else {
