@@ -27,11 +27,13 @@ pub fn from_request<T: Serialize>(req: &Request, asked: &T) -> AppResult<Option<
     }))
 }
 
-/// An idempotency key from the API's own field (`correlatorId`), kept apart from header keys.
-pub fn from_field<T: Serialize>(field: &str, value: &str, asked: &T) -> Idempotency {
+/// An idempotency key from the API's own field (`correlatorId`), kept apart from header keys,
+/// with the request's [`fingerprint`] (a header key's, when the request has one: one request,
+/// one fingerprint).
+pub fn from_field(field: &str, value: &str, fingerprint: String) -> Idempotency {
     Idempotency {
         key: format!("{field}:{value}"),
-        fingerprint: fingerprint(asked),
+        fingerprint,
     }
 }
 
@@ -62,7 +64,7 @@ mod tests {
         assert_eq!(idem.key, "header:abc-1");
         assert_eq!(idem.label(), "this Idempotency-Key");
         assert_eq!(
-            from_field("correlatorId", "R1", &1).label(),
+            from_field("correlatorId", "R1", fingerprint(&1)).label(),
             "correlatorId \"R1\""
         );
         assert_eq!(idem.fingerprint, fingerprint(&json!({"a": 1})));

@@ -18,7 +18,11 @@ pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response
     let asked = request::parse(req.body()?)?;
     let mut keys: Vec<_> = idempotency::from_request(req, &asked)?.into_iter().collect();
     if let Some(correlator) = &asked.correlator_id {
-        keys.push(idempotency::from_field("correlatorId", correlator, &asked));
+        let fingerprint = match keys.first() {
+            Some(header) => header.fingerprint.clone(),
+            None => idempotency::fingerprint(&asked),
+        };
+        keys.push(idempotency::from_field("correlatorId", correlator, fingerprint));
     }
     let outcome = ctx
         .ledger()
