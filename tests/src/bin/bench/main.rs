@@ -127,6 +127,8 @@ impl Run {
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> Result<()> {
     let run = Run::from_env();
+    let machine = machine();
+    println!("machine: {machine}");
     println!("engine: {:?}; instance reuse: {:?}", run.engine, run.reuse);
     let app = run.load("spin.toml")?;
     let floors_app = run.load("tests/fixtures/spin.toml")?;
@@ -151,6 +153,7 @@ async fn main() -> Result<()> {
     std::fs::write(
         &path,
         serde_json::to_string_pretty(&json!({
+            "machine": machine,
             "engine": format!("{:?}", run.engine),
             "instance_reuse": run.reuse,
             "requests": run.n,
@@ -171,6 +174,25 @@ async fn main() -> Result<()> {
     }
     println!("\nwritten: {}", path.display());
     Ok(())
+}
+
+/// The machine a run measured on: its CPU, cores and kernel. The ratios to the floors depend
+/// on it, not only on the components: on a VM whose fresh instances cost a third less, the
+/// same build's ratios came out ~0.1 lower (BENCHMARKS.md, "a faster VM").
+fn machine() -> String {
+    let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
+    let cpuinfo = read("/proc/cpuinfo");
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|line| {
+            line.strip_prefix("model name")?
+                .split_once(':')
+                .map(|(_, m)| m.trim())
+        })
+        .unwrap_or("unknown CPU");
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let kernel = read("/proc/sys/kernel/osrelease");
+    format!("{cpu}, {cores} cores, kernel {}", kernel.trim())
 }
 
 /// The APIs to measure: all, or those whose component name contains `BENCH_ONLY`.
