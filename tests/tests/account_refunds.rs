@@ -32,6 +32,16 @@ async fn post(host: &TestHost, body: &Value) -> Reply {
         .await
 }
 
+async fn post_keyed(host: &TestHost, key: &str, body: &Value) -> Reply {
+    host.request(
+        "POST",
+        "/refund",
+        &[WRITE, TMF_JSON, ("idempotency-key", key)],
+        body.to_string(),
+    )
+    .await
+}
+
 /// The seed's own example request.
 fn seed_request() -> Value {
     json!({
@@ -366,6 +376,26 @@ async fn correlator_id_replays_and_conflicts() {
         .await
         .json();
     assert_eq!(refunded["refunded"], json!(10));
+}
+
+/// A request sent with an Idempotency-Key and a correlatorId is one request under both keys:
+/// sent again with only its correlatorId, or under a new Idempotency-Key, it is replayed; its
+/// Idempotency-Key with another correlatorId is a conflict.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_header_key_and_a_correlator_id_name_one_request() {
+    let host = host_with_account().await;
+    let mut body = seed_request();
+    body["correlatorId"] = json!("R1-40");
+    let first = post_keyed(&host, "k-40", &body).await;
+    assert_eq!(first.status, 201, "{}", first.text());
+    for again in [post(&host, &body).await, post_keyed(&host, "k-41", &body).await] {
+        assert_eq!(again.status, 201, "{}", again.text());
+        assert_eq!(again.json(), first.json());
+        assert_eq!(again.ops.writes, 0);
+    }
+    body["correlatorId"] = json!("R1-41");
+    let error = assert_tmf_error(&post_keyed(&host, "k-40", &body).await, 409);
+    assert!(error["message"].as_str().unwrap().contains("Idempotency-Key"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
