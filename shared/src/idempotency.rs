@@ -8,11 +8,32 @@ use serde::Serialize;
 /// The longest key accepted (Stripe's limit).
 pub const MAX_KEY_LEN: usize = 255;
 
-/// The request's `Idempotency-Key`, if any, paired with the fingerprint of what it asks.
-pub fn from_request<T: Serialize>(req: &Request, asked: &T) -> AppResult<Option<Idempotency>> {
-    let Some(raw) = req.headers.get("idempotency-key") else {
-        return Ok(None);
-    };
+/// The request's idempotency keys, each paired with one fingerprint of what it asks: its
+/// `Idempotency-Key` header, if sent, and an API's own key field (account's `correlatorId`) as
+/// `(name, value)`, if it has one and it was sent, kept apart from header keys. None: no keys,
+/// and no fingerprint taken.
+pub fn keys<T: Serialize>(
+    req: &Request,
+    asked: &T,
+    field: Option<(&str, &str)>,
+) -> AppResult<Vec<Idempotency>> {
+    let header = req.headers.get("idempotency-key").map(header_key).transpose()?;
+    if header.is_none() && field.is_none() {
+        return Ok(Vec::new());
+    }
+    let fingerprint = fingerprint(asked);
+    let header = header.map(|key| format!("header:{key}"));
+    let field = field.map(|(name, value)| format!("{name}:{value}"));
+    let keys = header.into_iter().chain(field).map(|key| Idempotency {
+        key,
+        fingerprint: fingerprint.clone(),
+    });
+    Ok(keys.collect())
+}
+
+/// The `Idempotency-Key` header's value, refused unless it is 1 to [`MAX_KEY_LEN`] visible
+/// ASCII characters.
+fn header_key(raw: &[u8]) -> AppResult<&str> {
     let key = std::str::from_utf8(raw).unwrap_or("").trim();
     if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(AppError::field(
@@ -21,20 +42,7 @@ pub fn from_request<T: Serialize>(req: &Request, asked: &T) -> AppResult<Option<
             format!("Idempotency-Key must be 1 to {MAX_KEY_LEN} visible ASCII characters"),
         ));
     }
-    Ok(Some(Idempotency {
-        key: format!("header:{key}"),
-        fingerprint: fingerprint(asked),
-    }))
-}
-
-/// An idempotency key from the API's own field (`correlatorId`), kept apart from header keys,
-/// with the request's [`fingerprint`] (a header key's, when the request has one: one request,
-/// one fingerprint).
-pub fn from_field(field: &str, value: &str, fingerprint: String) -> Idempotency {
-    Idempotency {
-        key: format!("{field}:{value}"),
-        fingerprint,
-    }
+    Ok(key)
 }
 
 /// A stable digest of the validated request, so the same request in other whitespace or key
@@ -60,19 +68,23 @@ mod tests {
     #[test]
     fn keys_and_fingerprints() {
         let req = Request::new(Method::POST, "/", "").with_header("idempotency-key", "abc-1");
-        let idem = from_request(&req, &json!({"a": 1})).unwrap().unwrap();
+        let keyed = keys(&req, &json!({"a": 1}), Some(("correlatorId", "R1"))).unwrap();
+        let [idem, field] = keyed.as_slice() else {
+            panic!("two keys: {keyed:?}");
+        };
         assert_eq!(idem.key, "header:abc-1");
         assert_eq!(idem.label(), "this Idempotency-Key");
-        assert_eq!(
-            from_field("correlatorId", "R1", fingerprint(&1)).label(),
-            "correlatorId \"R1\""
-        );
+        assert_eq!(field.label(), "correlatorId \"R1\"");
         assert_eq!(idem.fingerprint, fingerprint(&json!({"a": 1})));
+        assert_eq!(
+            field.fingerprint, idem.fingerprint,
+            "one request, one fingerprint"
+        );
         assert_ne!(idem.fingerprint, fingerprint(&json!({"a": 2})));
         let none = Request::new(Method::POST, "/", "");
-        assert!(from_request(&none, &()).unwrap().is_none());
+        assert!(keys(&none, &(), None).unwrap().is_empty());
         let long = "k".repeat(256);
         let bad = Request::new(Method::POST, "/", "").with_header("idempotency-key", &long);
-        assert!(from_request(&bad, &()).is_err());
+        assert!(keys(&bad, &(), None).is_err());
     }
 }

@@ -16,14 +16,8 @@ use serde_json::Value;
 pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
     req.require_json()?;
     let asked = request::parse(req.body()?)?;
-    let mut keys: Vec<_> = idempotency::from_request(req, &asked)?.into_iter().collect();
-    if let Some(correlator) = &asked.correlator_id {
-        let fingerprint = match keys.first() {
-            Some(header) => header.fingerprint.clone(),
-            None => idempotency::fingerprint(&asked),
-        };
-        keys.push(idempotency::from_field("correlatorId", correlator, fingerprint));
-    }
+    let correlator = asked.correlator_id.as_deref().map(|id| ("correlatorId", id));
+    let keys = idempotency::keys(req, &asked, correlator)?;
     let outcome = ctx
         .ledger()
         .refund(KIND, &asked.account_id, "account", &keys, |record, seq| {

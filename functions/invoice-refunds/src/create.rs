@@ -17,11 +17,11 @@ pub const INITIAL_STATUS: &str = "CREATED";
 pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
     req.require_json()?;
     let asked = request::parse(req.body()?)?;
-    let idem = idempotency::from_request(req, &asked)?;
+    let keys = idempotency::keys(req, &asked, None)?;
     let invoice_id = asked.invoice_id.to_string();
     let outcome = ctx
         .ledger()
-        .refund(KIND, &invoice_id, "invoice", idem.as_slice(), |record, seq| {
+        .refund(KIND, &invoice_id, "invoice", &keys, |record, seq| {
             decide(&asked, record, seq)
         })
         .await

@@ -33,7 +33,7 @@ const BALANCE: &str = "customerBalance";
 pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>, order_id: &str) -> AppResult<Response> {
     req.require_json()?;
     let asked = request::parse(req.body()?)?;
-    let keys: Vec<_> = idempotency::from_request(req, &asked)?.into_iter().collect();
+    let keys = idempotency::keys(req, &asked, None)?;
     let now = ctx.now;
     let ((entry, replayed), record) = ctx
         .ledger()

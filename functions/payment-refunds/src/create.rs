@@ -17,7 +17,7 @@ use refund_shared::{AppError, AppResult, Ctx, Errors, idempotency, money};
 
 pub async fn create<S: Store>(req: &Request, ctx: &Ctx<S>) -> AppResult<Response> {
     let asked = request::parse(req)?;
-    let keys: Vec<_> = idempotency::from_request(req, &asked)?.into_iter().collect();
+    let keys = idempotency::keys(req, &asked, None)?;
     let payment_id = asked.original_payment_id.to_string();
     let outcome = ctx
         .ledger()

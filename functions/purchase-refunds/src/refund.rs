@@ -16,7 +16,7 @@ pub const REFUSED: &str = "purchase_refund_error";
 pub async fn refund<S: Store>(req: &Request, ctx: &Ctx<S>, id: &str) -> AppResult<Response> {
     req.require_json()?;
     let asked = request::parse(req.body()?)?;
-    let keys: Vec<_> = idempotency::from_request(req, &asked)?.into_iter().collect();
+    let keys = idempotency::keys(req, &asked, None)?;
     let now = ctx.now;
     let events = ctx.webhook.is_some();
     // The facts the decision read, for the answer's view (a replay reads them there).
