@@ -228,6 +228,15 @@ impl TestHost {
         }
     }
 
+    /// The same host with its data in `kv` instead of an empty in-memory store (the benchmark's
+    /// SQLite store, [`KvStore::sqlite`]).
+    pub fn with_store(self, kv: KvStore) -> TestHost {
+        TestHost {
+            kv: Arc::new(kv),
+            ..self
+        }
+    }
+
     /// The same host (same store and variables), counting each request's guest/host crossings.
     pub fn counting_crossings(&self) -> TestHost {
         TestHost {

@@ -1,9 +1,15 @@
-//! The in-memory key-value store behind every label, shared by all requests of a host, with
-//! operation counts and injectable faults. Compare-and-swap behaves like Spin's SQLite store:
-//! a swap fails when the value changed since `current` read it.
+//! The key-value store behind every label, shared by all requests of a host, with operation
+//! counts and injectable faults. Its data is in memory ([`memory`], the tests' and the
+//! benchmark's default) or in a SQLite file as `spin up` keeps it ([`sqlite`]). Compare-and-swap
+//! behaves like Spin's SQLite store on both: a swap fails when the value changed since `current`
+//! read it, and a swap of a key `current` found absent is a plain upsert.
+
+mod memory;
+mod sqlite;
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -54,17 +60,66 @@ pub struct Faults {
     pub latency: Option<Duration>,
 }
 
-#[derive(Default)]
+/// Where a host's keys and values are kept. Values are bytes under a label (a store's name)
+/// and a key.
+trait Data: Send + Sync {
+    fn get(&self, label: &str, key: &str) -> Option<Vec<u8>>;
+    fn set(&self, label: &str, key: &str, value: Vec<u8>);
+    fn delete(&self, label: &str, key: &str);
+    /// The label's keys, sorted.
+    fn keys(&self, label: &str) -> Vec<String>;
+    fn snapshot(&self, label: &str) -> HashMap<String, Vec<u8>>;
+    /// Adds `delta` to the decimal integer at the key (absent: 0) in one step.
+    fn increment(&self, label: &str, key: &str, delta: i64) -> KvResult<i64>;
+    /// Writes `value` if the key still holds `seen` (`None`: absent, an upsert as on SQLite).
+    fn compare_and_swap(&self, label: &str, key: &str, seen: Option<&[u8]>, value: Vec<u8>) -> bool;
+}
+
+/// The value an increment writes: the stored decimal integer (absent: 0) plus `delta`.
+fn incremented(stored: Option<&[u8]>, delta: i64) -> KvResult<i64> {
+    let current = match stored {
+        Some(v) => std::str::from_utf8(v)
+            .ok()
+            .and_then(|s| s.parse::<i64>().ok())
+            .ok_or("not an integer")?,
+        None => 0,
+    };
+    Ok(current.checked_add(delta).ok_or("overflow")?)
+}
+
 pub struct KvStore {
-    data: Mutex<HashMap<String, HashMap<String, Vec<u8>>>>,
+    data: Box<dyn Data>,
     faults: Mutex<(Faults, u64)>,
     total: Counter,
     ops_since_faults: AtomicU64,
 }
 
+impl Default for KvStore {
+    /// An empty store in memory.
+    fn default() -> Self {
+        KvStore::on(Box::<memory::Memory>::default())
+    }
+}
+
 pub type KvResult<T> = Result<T, String>;
 
 impl KvStore {
+    fn on(data: Box<dyn Data>) -> KvStore {
+        KvStore {
+            data,
+            faults: Mutex::default(),
+            total: Counter::default(),
+            ops_since_faults: AtomicU64::default(),
+        }
+    }
+
+    /// A store in the SQLite file at `path` (created if missing), as `spin up` keeps its default
+    /// store: each write is a transaction committed to disk before it returns. The benchmark's
+    /// `BENCH_STORE=sqlite`; a failure of the file is the machine's and panics the request.
+    pub fn sqlite(path: &Path) -> anyhow::Result<KvStore> {
+        Ok(KvStore::on(Box::new(sqlite::Sqlite::open(path)?)))
+    }
+
     pub fn set_faults(&self, faults: Faults) {
         self.ops_since_faults.store(0, Ordering::SeqCst);
         *self.faults.lock().unwrap() = (faults, 0);
@@ -110,66 +165,115 @@ impl KvStore {
     }
 
     pub fn get(&self, label: &str, key: &str) -> Option<Vec<u8>> {
-        self.data.lock().unwrap().get(label)?.get(key).cloned()
+        self.data.get(label, key)
     }
 
     pub fn set(&self, label: &str, key: &str, value: Vec<u8>) {
-        self.data
-            .lock()
-            .unwrap()
-            .entry(label.to_string())
-            .or_default()
-            .insert(key.to_string(), value);
+        self.data.set(label, key, value)
     }
 
     pub fn delete(&self, label: &str, key: &str) {
-        if let Some(map) = self.data.lock().unwrap().get_mut(label) {
-            map.remove(key);
-        }
+        self.data.delete(label, key)
     }
 
     pub fn keys(&self, label: &str) -> Vec<String> {
-        let mut keys: Vec<String> = self
-            .data
-            .lock()
-            .unwrap()
-            .get(label)
-            .map(|m| m.keys().cloned().collect())
-            .unwrap_or_default();
-        keys.sort();
-        keys
+        self.data.keys(label)
     }
 
     /// Everything under a label, for before/after comparisons.
     pub fn snapshot(&self, label: &str) -> HashMap<String, Vec<u8>> {
-        self.data.lock().unwrap().get(label).cloned().unwrap_or_default()
+        self.data.snapshot(label)
     }
 
     pub fn increment(&self, label: &str, key: &str, delta: i64) -> KvResult<i64> {
-        let mut data = self.data.lock().unwrap();
-        let map = data.entry(label.to_string()).or_default();
-        let current = match map.get(key) {
-            Some(v) => std::str::from_utf8(v)
-                .ok()
-                .and_then(|s| s.parse::<i64>().ok())
-                .ok_or("not an integer")?,
-            None => 0,
-        };
-        let next = current.checked_add(delta).ok_or("overflow")?;
-        map.insert(key.to_string(), next.to_string().into_bytes());
-        Ok(next)
+        self.data.increment(label, key, delta)
     }
 
     /// Writes `value` if the key still holds `seen` (`None`: absent, an upsert as on SQLite).
     pub fn compare_and_swap(&self, label: &str, key: &str, seen: Option<&[u8]>, value: Vec<u8>) -> bool {
-        let mut data = self.data.lock().unwrap();
-        let map = data.entry(label.to_string()).or_default();
-        if let Some(seen) = seen
-            && map.get(key).map(Vec::as_slice) != Some(seen)
-        {
-            return false;
-        }
-        map.insert(key.to_string(), value);
-        true
+        self.data.compare_and_swap(label, key, seen, value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// A SQLite file of this test's own, removed first.
+    fn sqlite_file(name: &str) -> std::path::PathBuf {
+        let path = std::env::temp_dir().join(format!("refund-host-{}-{name}.db", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        path
+    }
+
+    /// What the components rely on, asked of one store.
+    fn holds_the_contract(kv: &KvStore) {
+        assert_eq!(kv.get("default", "a"), None);
+        kv.set("default", "b", b"2".to_vec());
+        kv.set("default", "a", b"1".to_vec());
+        kv.set("other", "c", b"3".to_vec());
+        assert_eq!(kv.get("default", "a"), Some(b"1".to_vec()));
+        assert_eq!(kv.keys("default"), ["a", "b"]);
+        assert_eq!(
+            kv.snapshot("other"),
+            HashMap::from([("c".to_string(), b"3".to_vec())])
+        );
+
+        // A swap writes only over what was seen; a swap of a key seen absent is an upsert.
+        assert!(!kv.compare_and_swap("default", "a", Some(b"0"), b"x".to_vec()));
+        assert_eq!(kv.get("default", "a"), Some(b"1".to_vec()));
+        assert!(kv.compare_and_swap("default", "a", Some(b"1"), b"x".to_vec()));
+        assert_eq!(kv.get("default", "a"), Some(b"x".to_vec()));
+        assert!(kv.compare_and_swap("default", "new", None, b"n".to_vec()));
+        assert_eq!(kv.get("default", "new"), Some(b"n".to_vec()));
+
+        assert_eq!(kv.increment("default", "seq", 1), Ok(1));
+        assert_eq!(kv.increment("default", "seq", 5), Ok(6));
+        assert_eq!(kv.get("default", "seq"), Some(b"6".to_vec()));
+        assert!(kv.increment("default", "a", 1).is_err());
+        assert_eq!(
+            kv.get("default", "a"),
+            Some(b"x".to_vec()),
+            "a failed increment writes nothing"
+        );
+
+        kv.delete("default", "b");
+        assert_eq!(kv.keys("default"), ["a", "new", "seq"]);
+    }
+
+    #[test]
+    fn memory_holds_the_contract() {
+        holds_the_contract(&KvStore::default());
+    }
+
+    #[test]
+    fn sqlite_holds_the_contract_and_keeps_it_on_disk() {
+        let path = sqlite_file("contract");
+        holds_the_contract(&KvStore::sqlite(&path).unwrap());
+        let reopened = KvStore::sqlite(&path).unwrap();
+        assert_eq!(reopened.get("default", "seq"), Some(b"6".to_vec()));
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite_serves_requests_on_a_multithreaded_runtime() {
+        let path = sqlite_file("runtime");
+        let kv = Arc::new(KvStore::sqlite(&path).unwrap());
+        let swaps = (0..8).map(|i| {
+            let kv = kv.clone();
+            tokio::spawn(async move {
+                let seen = kv.get("default", "counter");
+                kv.compare_and_swap("default", "counter", seen.as_deref(), vec![i])
+            })
+        });
+        let won = futures::future::join_all(swaps)
+            .await
+            .into_iter()
+            .filter(|w| *w.as_ref().unwrap())
+            .count();
+        assert!(won >= 1);
+        assert!(kv.get("default", "counter").is_some());
+        std::fs::remove_file(&path).unwrap();
     }
 }

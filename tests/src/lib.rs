@@ -2,7 +2,8 @@
 //! compiles each component once, instantiates it fresh for every request (or, as Spin 4.0.2
 //! does with a `wasi:http@0.3` component, keeps an instance for many: `reuse.rs`), and
 //! provides WASI, `wasi:http@0.3.0-rc-2026-03-15` serving, `wasi:keyvalue`, `spin:key-value` over
-//! one in-memory store per label, and the variables (`spin:variables`, `wasi:config/store`).
+//! one store per label (in memory, or in a SQLite file as `spin up` keeps it), and the
+//! variables (`spin:variables`, `wasi:config/store`).
 
 pub mod apis;
 mod bindings;
@@ -27,5 +28,5 @@ mod variables;
 pub use crossings::Crossings;
 pub use engine::EngineKind;
 pub use host::{App, BUILD_COMMAND, Reply, TestHost, client_request, workspace_root_dir as workspace_root};
-pub use kv::{Faults, OpCounts};
+pub use kv::{Faults, KvStore, OpCounts};
 pub use reuse::{SPIN_MAX_INSTANCE_CONCURRENCY, SPIN_MAX_INSTANCE_REUSE};
