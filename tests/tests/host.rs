@@ -51,14 +51,20 @@ async fn the_floors_answer() {
     }
     assert_eq!(
         host.kv().get("default", "floor/counter").as_deref(),
-        Some(&b"."[..])
+        Some(&b"1"[..])
+    );
+    // Each swap writes a new value, as a refund does.
+    assert_eq!(host.request("GET", "/cas", &[], "").await.status, 200);
+    assert_eq!(
+        host.kv().get("default", "floor/counter").as_deref(),
+        Some(&b"2"[..])
     );
     assert_eq!(host.request("GET", "/nowhere", &[], "").await.status, 404);
 }
 
 /// The benchmark's ceiling: a refund's GET and POST with none of an API's work. It takes the
-/// credential as the components do, reads (GET) or swaps back unchanged (POST) the record it is
-/// pointed at, with a refund's store operations, logs the request, and answers with as many of
+/// credential as the components do, reads (GET) or swaps back changed by a byte (POST) the record
+/// it is pointed at, with a refund's store operations, logs the request, and answers with as many of
 /// the record's bytes as asked.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_ceiling_does_a_refunds_platform_and_store_work_and_nothing_else() {
@@ -96,10 +102,15 @@ async fn the_ceiling_does_a_refunds_platform_and_store_work_and_nothing_else() {
             writes: 1
         }
     );
+    // The record is written changed by a trailing newline, then back, as a refund writes its
+    // source changed.
+    let stored = || host.kv().get("default", "ceiling/record").unwrap();
+    assert_eq!(stored(), [&record[..], b"\n"].concat());
     assert_eq!(
-        host.kv().get("default", "ceiling/record").as_deref(),
-        Some(&record[..])
+        host.request("POST", all, &auth, r#"{"amount":1}"#).await.status,
+        200
     );
+    assert_eq!(stored(), record);
 
     assert_eq!(host.request("GET", path, &[], "").await.status, 401);
     let nowhere = host.request("GET", "/ceiling?key=none&answer=7", &auth, "").await;
