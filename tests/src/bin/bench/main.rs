@@ -18,6 +18,8 @@
 //! `refund_host::EngineKind`) instead of wasmtime's defaults. `BENCH_REUSE=N` keeps each
 //! instance for up to N requests (Spin 4.0.2 keeps a `wasi:http@0.3` component's for 128)
 //! instead of a fresh one per request; with both, the run is set up as `spin up` runs.
+//! `BENCH_STORE=sqlite` keeps the store in SQLite files under `target/bench-store/`, as `spin
+//! up` keeps its default store, instead of in memory: there a write is a transaction on disk.
 //!
 //! A second table splits each operation's time by side (guest code, host functions, the host's
 //! own work), with the host calls, guest entries and page faults of one request, from
@@ -39,7 +41,7 @@ use at_once::AT_ONCE;
 use bytes::Bytes;
 use measure::{Stats, measure, measure_against};
 use refund_host::crossings::{Breakdown, break_down};
-use refund_host::{App, EngineKind, Reply, TestHost, apis, client_request, workspace_root};
+use refund_host::{App, EngineKind, KvStore, Reply, TestHost, apis, client_request, workspace_root};
 use refund_shared::ledger::source_key;
 use serde_json::{Value, json};
 use std::future::Future;
@@ -82,6 +84,10 @@ struct Run {
     engine: EngineKind,
     /// Requests an instance serves; none: a new instance for each request.
     reuse: Option<usize>,
+    /// Where each host's store is kept: in memory, or in a SQLite file (`BENCH_STORE=sqlite`).
+    sqlite: bool,
+    /// Hosts made so far, each with a store of its own (a SQLite file each).
+    hosts: Arc<AtomicUsize>,
     root: PathBuf,
 }
 
@@ -95,6 +101,8 @@ impl Run {
                 .unwrap_or(20),
             engine: EngineKind::from_env(),
             reuse: number("BENCH_REUSE"),
+            sqlite: std::env::var("BENCH_STORE").is_ok_and(|s| s == "sqlite"),
+            hosts: Arc::default(),
             root: workspace_root(),
         }
     }
@@ -103,13 +111,21 @@ impl Run {
         Ok(Arc::new(App::load_with(&self.root.join(manifest), self.engine)?))
     }
 
-    /// A host serving `app`, keeping instances as the run asks.
-    fn host(&self, app: &Arc<App>) -> TestHost {
-        let host = TestHost::of(app.clone());
-        match self.reuse {
+    /// A host serving `app` with a new, empty store, keeping instances as the run asks.
+    fn host(&self, app: &Arc<App>) -> Result<TestHost> {
+        let mut host = TestHost::of(app.clone());
+        if self.sqlite {
+            let dir = self.root.join("target/bench-store");
+            std::fs::create_dir_all(&dir)?;
+            let file = dir.join(format!("{}.db", self.hosts.fetch_add(1, Ordering::Relaxed)));
+            // A database left by an earlier run would start the store full.
+            let _ = std::fs::remove_file(&file);
+            host = host.with_store(KvStore::sqlite(&file)?);
+        }
+        Ok(match self.reuse {
             Some(max) => host.reusing_instances(max),
             None => host,
-        }
+        })
     }
 
     /// Sources an API's measurements use, one after another: together they make 2n POSTs,
@@ -129,10 +145,14 @@ async fn main() -> Result<()> {
     let run = Run::from_env();
     let machine = machine();
     println!("machine: {machine}");
-    println!("engine: {:?}; instance reuse: {:?}", run.engine, run.reuse);
+    let store = if run.sqlite { "SQLite files" } else { "memory" };
+    println!(
+        "engine: {:?}; instance reuse: {:?}; store: {store}",
+        run.engine, run.reuse
+    );
     let app = run.load("spin.toml")?;
     let floors_app = run.load("tests/fixtures/spin.toml")?;
-    let floors = run.host(&floors_app);
+    let floors = run.host(&floors_app)?;
 
     let mut rows = floor_rows(&run, &floors_app, &floors).await;
     for api in selected() {
@@ -156,6 +176,7 @@ async fn main() -> Result<()> {
             "machine": machine,
             "engine": format!("{:?}", run.engine),
             "instance_reuse": run.reuse,
+            "store": store,
             "requests": run.n,
             "refunds_per_source": run.per_source,
             "rows": rows,
@@ -291,7 +312,7 @@ struct Measured {
 /// The rows of one API: its POST, GET and refused POST, and its list where it has one.
 async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::Api>) -> Result<Vec<Value>> {
     let n = run.n;
-    let host = run.host(app);
+    let host = run.host(app)?;
     // Sources as production has them: each takes `per_source` refunds, then the next one.
     for k in 0..run.sources() {
         api.load_units_at(&host, &(api.source_id)(FIRST_SOURCE + k), 1_000_000)
@@ -612,11 +633,11 @@ async fn at_once_read(
 async fn over_tcp(run: &Run, app: &Arc<App>, floors_app: &Arc<App>) -> Result<Vec<Value>> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let tcp_host = run.host(app);
+    let tcp_host = run.host(app)?;
     let server = tokio::spawn(refund_host::serve::serve(tcp_host.clone(), listener));
     let floor_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let floor_addr = floor_listener.local_addr()?;
-    let floor_server = tokio::spawn(refund_host::serve::serve(run.host(floors_app), floor_listener));
+    let floor_server = tokio::spawn(refund_host::serve::serve(run.host(floors_app)?, floor_listener));
     let mut targets = vec![
         (
             "floor: noop".to_string(),
