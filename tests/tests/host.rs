@@ -59,6 +59,22 @@ async fn the_floors_answer() {
         host.kv().get("default", "floor/counter").as_deref(),
         Some(&b"2"[..])
     );
+    // A lost race is read and tried again, as a refund does, until it is given up as busy.
+    host.set_faults(Faults {
+        lose_every_swap: true,
+        ..Faults::default()
+    });
+    let busy = host.request("GET", "/cas", &[], "").await;
+    assert_eq!(busy.status, 503);
+    assert_eq!(
+        busy.ops,
+        OpCounts {
+            opens: 1,
+            reads: 64,
+            writes: 64
+        }
+    );
+    host.kv().clear_faults();
     assert_eq!(host.request("GET", "/nowhere", &[], "").await.status, 404);
 }
 
@@ -111,6 +127,17 @@ async fn the_ceiling_does_a_refunds_platform_and_store_work_and_nothing_else() {
         200
     );
     assert_eq!(stored(), record);
+    host.set_faults(Faults {
+        lose_every_swap: true,
+        ..Faults::default()
+    });
+    let busy = host.request("POST", all, &auth, r#"{"amount":1}"#).await;
+    assert_eq!(
+        (busy.status, busy.ops.writes),
+        (503, 64),
+        "lost races are tried again"
+    );
+    host.kv().clear_faults();
 
     assert_eq!(host.request("GET", path, &[], "").await.status, 401);
     let nowhere = host.request("GET", "/ceiling?key=none&answer=7", &auth, "").await;
