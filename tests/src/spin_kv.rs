@@ -1,5 +1,5 @@
-//! `wasi:keyvalue` (store, atomics, batch) as the host provides it to a component: one
-//! in-memory store per label, shared by all requests; every operation counted.
+//! `wasi:keyvalue` (store, atomics, batch) as the host provides it to a component: one store
+//! per label ([`crate::kv`]), shared by all requests; every operation counted.
 
 use crate::bindings::wasi::keyvalue::{atomics, batch, store};
 use crate::kv::Op;
