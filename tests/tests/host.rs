@@ -78,6 +78,32 @@ async fn the_floors_answer() {
     assert_eq!(host.request("GET", "/nowhere", &[], "").await.status, 404);
 }
 
+/// The benchmark's least GET: one open, one read, and the value's first `answer` bytes.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_least_get_reads_one_key_and_answers_its_first_bytes() {
+    let host = fixtures();
+    let record = br#"{"refunds":[]}"#;
+    host.kv().set("default", "least/record", record.to_vec());
+    let get = host
+        .request("GET", "/read?key=least/record&answer=5", &[], "")
+        .await;
+    assert_eq!((get.status, get.text().as_str()), (200, r#"{"ref"#));
+    assert_eq!(
+        get.ops,
+        OpCounts {
+            opens: 1,
+            reads: 1,
+            writes: 0
+        }
+    );
+    let all = host
+        .request("GET", "/read?key=least/record&answer=100", &[], "")
+        .await;
+    assert_eq!(all.body, &record[..]);
+    let nowhere = host.request("GET", "/read?key=none&answer=5", &[], "").await;
+    assert_eq!(nowhere.status, 404);
+}
+
 /// The benchmark's ceiling: a refund's GET and POST with none of an API's work. It takes the
 /// credential as the components do, reads (GET) or swaps back changed by a byte (POST) the record
 /// it is pointed at, with a refund's store operations, logs the request, and answers with as many of

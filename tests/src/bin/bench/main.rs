@@ -4,7 +4,10 @@
 //! then for each API a POST refund (fresh Idempotency-Key each time), a GET of it and a refused
 //! POST, and the list of a source's refunds where the API has one (judged by no budget), and
 //! the API's GET and POST sent to the ceiling, a component that does their platform and store
-//! work and none of the API's (`tests/fixtures/ceiling`: no ratio of the API's can be higher);
+//! work and none of the API's (`tests/fixtures/ceiling`: no ratio of the API's can be higher),
+//! and its GET sent to the least GET, which only opens, reads and answers
+//! (`tests/fixtures/open-read`: what the GET's budget leaves once the read and the answer are
+//! paid for);
 //! median and p99 latency at concurrency 1, requests per second at 1 and 8, each against its
 //! floor (the two measured in turns, so both see the same machine, and the floor sent the same
 //! request); the same handlers called natively (what the sandbox costs); and per component the
@@ -61,6 +64,14 @@ const CEILING: &str = "ceiling:";
 /// The name of the ceiling's row for a component's operation: `ceiling: <component> GET`.
 fn ceiling_row(component: &str, operation: &str) -> String {
     format!("{CEILING} {component} {operation}")
+}
+
+/// How the least GET's rows begin (no budget judges them either): `open-read: <component> GET`.
+const LEAST_GET: &str = "open-read:";
+
+/// Whether a row is a reference's (the ceiling's or the least GET's), no component's.
+fn is_reference(operation: &str) -> bool {
+    operation.starts_with(CEILING) || operation.starts_with(LEAST_GET)
 }
 
 /// The benchmark's sources are numbered from here (the tests use 50).
@@ -456,7 +467,9 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
 /// Where the API's requests would stand with none of its work: its GET and POST sent to the
 /// ceiling (`tests/fixtures/ceiling`), pointed at a copy of the record the GET reads and
 /// answering as many bytes as the API does, each in turns with the operation's floor. None of
-/// the API's ratios can be above these.
+/// the API's ratios can be above these. Then its GET sent to the least GET
+/// (`tests/fixtures/open-read`), which reads the same copy and answers as many bytes with none
+/// of the platform's work either.
 async fn ceiling_rows(
     run: &Run,
     host: &TestHost,
@@ -478,6 +491,16 @@ async fn ceiling_rows(
     ceiling.kv().set("default", &key, record.unwrap_or_default());
     let uri = |answer: usize| floor_uri(&format!("/ceiling?key={key}&answer={answer}"));
     let (get_uri, post_uri) = (uri(get_answer), uri(post_answer));
+    let read_uri = floor_uri(&format!("/read?key={key}&answer={get_answer}"));
+    let read = {
+        let token = token.clone();
+        move |_| {
+            at_floor(
+                client_request("GET", "/", &[(auth, &token)], Bytes::new()),
+                &read_uri,
+            )
+        }
+    };
     let get = move |_| {
         at_floor(
             client_request("GET", "/", &[(auth, &token)], Bytes::new()),
@@ -500,11 +523,24 @@ async fn ceiling_rows(
             answered_and_split(run.n, hosts, floors, ("ceiling", SWAPPED), "/cas", post).await,
         ),
     ];
-    let (size, compile) = floors.app().component_stats("ceiling").unwrap_or_default();
+    let least = answered_and_split(run.n, hosts, floors, ("open-read", &[200]), "/open", read).await;
+    let stats = |id| floors.app().component_stats(id).unwrap_or_default();
+    let least = (
+        format!("{LEAST_GET} {} GET", api.component()),
+        least,
+        stats("open-read"),
+    );
     measured
         .into_iter()
-        .map(|(operation, (stats, floor, split))| {
-            let name = ceiling_row(api.component(), operation);
+        .map(|(operation, measured)| {
+            (
+                ceiling_row(api.component(), operation),
+                measured,
+                stats("ceiling"),
+            )
+        })
+        .chain([least])
+        .map(|(name, (stats, floor, split), (size, compile))| {
             let mut r = row(&name, stats, Some(floor), None, size, compile, None);
             r["breakdown"] = json!(split);
             r

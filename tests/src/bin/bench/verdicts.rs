@@ -23,11 +23,11 @@ pub fn of(rows: &[Value]) -> Vec<Value> {
             .find(|r| r["operation"] == format!("{component} {operation}"))
     };
     let mut verdicts = Vec::new();
-    // The ceiling's rows are no component's.
+    // The references' rows are no component's.
     let components = rows
         .iter()
         .filter_map(|r| r["operation"].as_str()?.strip_suffix(" POST"))
-        .filter(|c| !c.starts_with(crate::CEILING));
+        .filter(|c| !crate::is_reference(c));
     for c in components {
         let (Some(post), Some(get)) = (row(c, "POST"), row(c, "GET")) else {
             continue;
@@ -91,7 +91,7 @@ pub fn of_ceiling(rows: &[Value]) -> Vec<Value> {
         let Some((component, method)) = operation.rsplit_once(' ') else {
             continue;
         };
-        if component.starts_with(crate::CEILING) || !["GET", "POST"].contains(&method) {
+        if crate::is_reference(component) || !["GET", "POST"].contains(&method) {
             continue;
         }
         for concurrency in ["c1", "c8"] {
@@ -152,6 +152,7 @@ mod tests {
             json!({"operation": "x-refunds refused", "floor_ratio_c1": 0.5}),
             json!({"operation": "ceiling: x-refunds GET", "floor_ratio_c1": 0.8}),
             json!({"operation": "ceiling: x-refunds POST", "floor_ratio_c1": 0.75, "floor_ratio_c8": 0.7}),
+            json!({"operation": "open-read: x-refunds GET", "floor_ratio_c1": 0.85}),
         ];
         let standing: Vec<String> = of_ceiling(&rows)
             .iter()
