@@ -261,7 +261,7 @@ fn floor_uri(floor: &str) -> http::Uri {
     client_request("GET", floor, &[], Bytes::new()).uri().clone()
 }
 
-/// `request` sent to a floor component (or the ceiling) instead: the same method, headers and
+/// `request` sent to a floor component (or a reference) instead: the same method, headers and
 /// body, so that the floor pays what the host pays to hand that request over (a refund's POST
 /// measured ~7 µs dearer than a bare GET on wasmtime's defaults), and the ratio is what the
 /// component adds to it.
@@ -371,7 +371,7 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
     let get_path = (api.get_path_of)(&full, &last.json());
     let (get, get_floor, get_split) = read_measured(n, &host, &counting, floors, &api, &get_path).await;
     let post_answer = last.body.len();
-    let ceiling = ceiling_rows(run, &host, floors, &api, (&full, &get_path), post_answer).await;
+    let references = reference_rows(run, &host, floors, &api, (&full, &get_path), post_answer).await;
     let list_path = api.list_path_of.map(|list_path_of| list_path_of(&full));
     let list = match &list_path {
         Some(path) => Some(read_measured(n, &host, &counting, floors, &api, path).await),
@@ -461,7 +461,7 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
         r["at_once"] = at_once_row(m.at_once);
         r
     });
-    Ok(rows.chain(ceiling).collect())
+    Ok(rows.chain(references).collect())
 }
 
 /// Where the API's requests would stand with none of its work: its GET and POST sent to the
@@ -470,7 +470,7 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
 /// the API's ratios can be above these. Then its GET sent to the least GET
 /// (`tests/fixtures/open-read`), which reads the same copy and answers as many bytes with none
 /// of the platform's work either.
-async fn ceiling_rows(
+async fn reference_rows(
     run: &Run,
     host: &TestHost,
     floors: &TestHost,
@@ -490,23 +490,14 @@ async fn ceiling_rows(
     ceiling.set_variable("ceiling_token", api.token);
     ceiling.kv().set("default", &key, record.unwrap_or_default());
     let uri = |answer: usize| floor_uri(&format!("/ceiling?key={key}&answer={answer}"));
-    let (get_uri, post_uri) = (uri(get_answer), uri(post_answer));
-    let read_uri = floor_uri(&format!("/read?key={key}&answer={get_answer}"));
-    let read = {
+    // The API's GET (its credential, no body), sent to a reference at `at`.
+    let get_at = |at: http::Uri| {
         let token = token.clone();
-        move |_| {
-            at_floor(
-                client_request("GET", "/", &[(auth, &token)], Bytes::new()),
-                &read_uri,
-            )
-        }
+        move |_| at_floor(client_request("GET", "/", &[(auth, &token)], Bytes::new()), &at)
     };
-    let get = move |_| {
-        at_floor(
-            client_request("GET", "/", &[(auth, &token)], Bytes::new()),
-            &get_uri,
-        )
-    };
+    let get = get_at(uri(get_answer));
+    let read = get_at(floor_uri(&format!("/read?key={key}&answer={get_answer}")));
+    let post_uri = uri(post_answer);
     let (a, r) = (api.clone(), run.clone());
     let post = move |i: usize| {
         let request = a.refund_request_at(&r.source_of(&a, i), Some(&format!("ceiling-{i}")));
