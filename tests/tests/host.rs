@@ -78,6 +78,13 @@ async fn the_floors_answer() {
     assert_eq!(host.request("GET", "/nowhere", &[], "").await.status, 404);
 }
 
+/// One open and one read: a GET's store work.
+const ONE_READ: OpCounts = OpCounts {
+    opens: 1,
+    reads: 1,
+    writes: 0,
+};
+
 /// The benchmark's least GET: one open, one read, and the value's first `answer` bytes.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_least_get_reads_one_key_and_answers_its_first_bytes() {
@@ -88,14 +95,7 @@ async fn the_least_get_reads_one_key_and_answers_its_first_bytes() {
         .request("GET", "/read?key=least/record&answer=5", &[], "")
         .await;
     assert_eq!((get.status, get.text().as_str()), (200, r#"{"ref"#));
-    assert_eq!(
-        get.ops,
-        OpCounts {
-            opens: 1,
-            reads: 1,
-            writes: 0
-        }
-    );
+    assert_eq!(get.ops, ONE_READ);
     let all = host
         .request("GET", "/read?key=least/record&answer=100", &[], "")
         .await;
@@ -119,14 +119,7 @@ async fn the_ceiling_does_a_refunds_platform_and_store_work_and_nothing_else() {
 
     let get = host.request("GET", path, &auth, "").await;
     assert_eq!((get.status, get.text().as_str()), (200, r#"{"v":1,"#));
-    assert_eq!(
-        get.ops,
-        OpCounts {
-            opens: 1,
-            reads: 1,
-            writes: 0
-        }
-    );
+    assert_eq!(get.ops, ONE_READ);
     assert!(
         get.stdout.contains(r#""component":"fixture-ceiling""#),
         "{}",
