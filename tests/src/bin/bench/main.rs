@@ -28,8 +28,9 @@
 //! own work), with the host calls, guest entries and page faults of one request, from
 //! [`COUNTED`] more requests run with wasmtime's call hook on (not part of the timed runs).
 //! A third measures each operation sent sixteen at once to one instance, as Spin may
-//! ([`at_once`]); the next times GETs over TCP, kept alive and not ([`tcp`]). The last says,
-//! per component, which of the product's budgets its figures meet ([`verdicts`]). How an
+//! ([`at_once`]); the next times GETs over TCP, kept alive and not ([`tcp`]). The budget table
+//! says, per component, which of the product's budgets its figures meet, and the last where
+//! it stands against its references ([`verdicts`]). How an
 //! operation is timed is in [`measure`], how the figures are printed in [`tables`].
 
 mod at_once;
@@ -66,8 +67,13 @@ fn ceiling_row(component: &str, operation: &str) -> String {
     format!("{CEILING} {component} {operation}")
 }
 
-/// How the least GET's rows begin (no budget judges them either): `open-read: <component> GET`.
+/// How the least GET's rows begin (no budget judges them either); [`least_get_row`] names one.
 const LEAST_GET: &str = "open-read:";
+
+/// The name of the least GET's row for a component: `open-read: <component> GET`.
+fn least_get_row(component: &str) -> String {
+    format!("{LEAST_GET} {component} GET")
+}
 
 /// Whether a row is a reference's (the ceiling's or the least GET's), no component's.
 fn is_reference(operation: &str) -> bool {
@@ -177,8 +183,8 @@ async fn main() -> Result<()> {
     tables::print_tcp_table(&tcp_rows);
     let budgets = verdicts::of(&rows);
     tables::print_budget_table(&budgets);
-    let of_ceiling = verdicts::of_ceiling(&rows);
-    tables::print_ceiling_table(&of_ceiling);
+    let of_references = verdicts::of_references(&rows);
+    tables::print_reference_table(&of_references);
 
     let path = run.root.join("target/bench.json");
     std::fs::write(
@@ -193,7 +199,7 @@ async fn main() -> Result<()> {
             "rows": rows,
             "tcp": tcp_rows,
             "budgets": budgets,
-            "of_ceiling": of_ceiling,
+            "of_references": of_references,
         }))?,
     )?;
     for r in &rows {
@@ -255,7 +261,7 @@ where
     }
 }
 
-/// The URI of a floor component (`/noop`, `/open`, `/cas`) or of the ceiling, as the host
+/// The URI of a floor component (`/noop`, `/open`, `/cas`) or of a reference, as the host
 /// routes it; worked out once per measurement, not in the timed loop.
 fn floor_uri(floor: &str) -> http::Uri {
     client_request("GET", floor, &[], Bytes::new()).uri().clone()
@@ -516,11 +522,7 @@ async fn reference_rows(
     ];
     let least = answered_and_split(run.n, hosts, floors, ("open-read", &[200]), "/open", read).await;
     let stats = |id| floors.app().component_stats(id).unwrap_or_default();
-    let least = (
-        format!("{LEAST_GET} {} GET", api.component()),
-        least,
-        stats("open-read"),
-    );
+    let least = (least_get_row(api.component()), least, stats("open-read"));
     measured
         .into_iter()
         .map(|(operation, measured)| {

@@ -198,25 +198,38 @@ pub fn print_budget_table<'a>(verdicts: &'a [Value]) {
     println!("\n{met} of {} budgets met", verdicts.len());
 }
 
-/// Each component's GET and POST over its ceiling's (rows of [`crate::verdicts::of_ceiling`]),
-/// one column per operation and concurrency.
-pub fn print_ceiling_table(standing: &[Value]) {
-    let columns = [("GET", "c1"), ("GET", "c8"), ("POST", "c1"), ("POST", "c8")];
+/// Each component's GET and POST over its references' (rows of
+/// [`crate::verdicts::of_references`]), one column per operation, reference and concurrency.
+pub fn print_reference_table(standing: &[Value]) {
+    let least = crate::verdicts::LEAST_GET;
+    let columns = [
+        ("GET", "ceiling", "c1"),
+        ("GET", "ceiling", "c8"),
+        ("POST", "ceiling", "c1"),
+        ("POST", "ceiling", "c8"),
+        ("GET", least, "c1"),
+        ("GET", least, "c8"),
+    ];
     let components = components_of(standing);
     if components.is_empty() {
         return;
     }
-    println!("\nAgainst the ceiling (÷floor over the ceiling's ÷floor; no budget judges these)\n");
+    println!("\nAgainst the references (÷floor over the reference's ÷floor; no budget judges these)\n");
     let headers: Vec<String> = std::iter::once("component".to_string())
-        .chain(columns.iter().map(|(op, c)| format!("{op} ÷ceiling {c}")))
+        .chain(columns.iter().map(|(op, of, c)| format!("{op} ÷{of} {c}")))
         .collect();
     let cells = components.iter().map(|component| {
         std::iter::once(component.to_string())
-            .chain(columns.iter().map(|(op, c)| {
+            .chain(columns.iter().map(|(op, of, c)| {
                 standing
                     .iter()
-                    .find(|s| s["component"] == *component && s["operation"] == *op && s["concurrency"] == *c)
-                    .map_or("-".to_string(), |s| figure(&s["of_ceiling"]))
+                    .find(|s| {
+                        s["component"] == *component
+                            && s["operation"] == *op
+                            && s["reference"] == *of
+                            && s["concurrency"] == *c
+                    })
+                    .map_or("-".to_string(), |s| figure(&s["of_reference"]))
             }))
             .collect()
     });

@@ -9,6 +9,8 @@ use serde_json::{Value, json};
 const AT_MOST: &str = "at most";
 /// The rule of a budget the figure must reach (the tables print it as `≥`).
 pub const AT_LEAST: &str = "at least";
+/// The least GET's name as a reference in [`of_references`].
+pub const LEAST_GET: &str = "least GET";
 
 /// One budget of one component: `{component, budget, value, rule, limit, met}`, `rule` being
 /// `at most` or `at least`.
@@ -73,11 +75,12 @@ pub fn of(rows: &[Value]) -> Vec<Value> {
     verdicts
 }
 
-/// Each component's GET and POST against its ceiling's (`ceiling: <component> GET/POST`): its
-/// ÷floor over the ceiling's, at each concurrency. No budget judges these; they say how much of
-/// what any component could reach against the floors an API reaches, for deciding what the
-/// throughput budgets should be judged against (issue #9).
-pub fn of_ceiling(rows: &[Value]) -> Vec<Value> {
+/// Each component's GET and POST against its references, at each concurrency: its ÷floor over
+/// the ceiling's (`ceiling: <component> GET/POST`, reference `ceiling`), and its GET's over the
+/// least GET's (`open-read: <component> GET`, reference `least GET`). No budget judges these;
+/// they say how much of what any component could reach against the floors an API reaches, for
+/// deciding what the throughput budgets should be judged against (issue #9).
+pub fn of_references(rows: &[Value]) -> Vec<Value> {
     let ratio = |operation: &str, concurrency: &str| {
         rows.iter()
             .find(|r| r["operation"] == operation)
@@ -94,13 +97,20 @@ pub fn of_ceiling(rows: &[Value]) -> Vec<Value> {
         if crate::is_reference(component) || !["GET", "POST"].contains(&method) {
             continue;
         }
-        for concurrency in ["c1", "c8"] {
-            let ceiling = crate::ceiling_row(component, method);
-            if let (Some(api), Some(ceiling)) = (ratio(operation, concurrency), ratio(&ceiling, concurrency))
-                && ceiling > 0.0
-            {
-                standing.push(json!({"component": component, "operation": method,
-                    "concurrency": concurrency, "of_ceiling": api / ceiling}));
+        let least_get = (method == "GET").then(|| crate::least_get_row(component));
+        let references = [
+            ("ceiling", Some(crate::ceiling_row(component, method))),
+            (LEAST_GET, least_get),
+        ];
+        for (reference, row) in references {
+            let Some(row) = row else { continue };
+            for concurrency in ["c1", "c8"] {
+                if let (Some(api), Some(of)) = (ratio(operation, concurrency), ratio(&row, concurrency))
+                    && of > 0.0
+                {
+                    standing.push(json!({"component": component, "operation": method,
+                        "reference": reference, "concurrency": concurrency, "of_reference": api / of}));
+                }
             }
         }
     }
@@ -145,28 +155,38 @@ mod tests {
     }
 
     #[test]
-    fn an_operation_stands_against_its_own_ceiling() {
+    fn an_operation_stands_against_its_own_references() {
         let rows = [
             json!({"operation": "x-refunds POST", "floor_ratio_c1": 0.6, "floor_ratio_c8": 0.7}),
             json!({"operation": "x-refunds GET", "floor_ratio_c1": 0.72}),
             json!({"operation": "x-refunds refused", "floor_ratio_c1": 0.5}),
             json!({"operation": "ceiling: x-refunds GET", "floor_ratio_c1": 0.8}),
             json!({"operation": "ceiling: x-refunds POST", "floor_ratio_c1": 0.75, "floor_ratio_c8": 0.7}),
-            json!({"operation": "open-read: x-refunds GET", "floor_ratio_c1": 0.85}),
+            json!({"operation": "open-read: x-refunds GET", "floor_ratio_c1": 0.96}),
         ];
-        let standing: Vec<String> = of_ceiling(&rows)
+        let standing: Vec<String> = of_references(&rows)
             .iter()
             .map(|s| {
-                let (op, c) = (&s["operation"], &s["concurrency"]);
+                let (op, of, c) = (&s["operation"], &s["reference"], &s["concurrency"]);
                 format!(
-                    "{} {} {:.2}",
+                    "{} {} {} {:.2}",
                     op.as_str().unwrap(),
+                    of.as_str().unwrap(),
                     c.as_str().unwrap(),
-                    s["of_ceiling"].as_f64().unwrap()
+                    s["of_reference"].as_f64().unwrap()
                 )
             })
             .collect();
-        // The refused POST has no ceiling, and a concurrency a row lacks is left out.
-        assert_eq!(standing, ["POST c1 0.80", "POST c8 1.00", "GET c1 0.90"]);
+        // The refused POST has no reference, a POST no least GET, and a concurrency a row lacks
+        // is left out.
+        assert_eq!(
+            standing,
+            [
+                "POST ceiling c1 0.80",
+                "POST ceiling c8 1.00",
+                "GET ceiling c1 0.90",
+                "GET least GET c1 0.75"
+            ]
+        );
     }
 }
