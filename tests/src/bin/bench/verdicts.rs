@@ -97,13 +97,11 @@ pub fn of_references(rows: &[Value]) -> Vec<Value> {
         if crate::is_reference(component) || !["GET", "POST"].contains(&method) {
             continue;
         }
-        let least_get = (method == "GET").then(|| crate::least_get_row(component));
-        let references = [
-            ("ceiling", Some(crate::ceiling_row(component, method))),
-            (LEAST_GET, least_get),
-        ];
+        let mut references = vec![("ceiling", crate::ceiling_row(component, method))];
+        if method == "GET" {
+            references.push((LEAST_GET, crate::least_get_row(component)));
+        }
         for (reference, row) in references {
-            let Some(row) = row else { continue };
             for concurrency in ["c1", "c8"] {
                 if let (Some(api), Some(of)) = (ratio(operation, concurrency), ratio(&row, concurrency))
                     && of > 0.0
