@@ -173,7 +173,7 @@ async fn main() -> Result<()> {
     let floors = run.host(&floors_app)?;
 
     let mut rows = floor_rows(&run, &floors_app, &floors).await;
-    for api in selected() {
+    for api in apis::selected() {
         rows.extend(api_rows(&run, &app, &floors, Arc::new(api)).await?);
     }
     println!("{} refunds per source", run.per_source);
@@ -232,15 +232,6 @@ fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let kernel = read("/proc/sys/kernel/osrelease");
     format!("{cpu}, {cores} cores, kernel {}", kernel.trim())
-}
-
-/// The APIs to measure: all, or those whose component name contains `BENCH_ONLY`.
-fn selected() -> Vec<apis::Api> {
-    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
-    apis::all()
-        .into_iter()
-        .filter(|a| a.component().contains(&only))
-        .collect()
 }
 
 /// An operation to measure, as the timing loops take one.
@@ -679,7 +670,7 @@ async fn over_tcp(run: &Run, app: &Arc<App>, floors_app: &Arc<App>) -> Result<Ve
             String::new(),
         ),
     ];
-    for api in selected() {
+    for api in apis::selected() {
         api.load_units(&tcp_host, 1_000).await;
         let reply = api.refund(&tcp_host, None).await;
         targets.push((
