@@ -27,7 +27,6 @@ const FIRST_SOURCE: u32 = 1000;
 
 /// A build's figures for one operation: the median, and the mean of the middle half (steadier
 /// than the median when two builds are a microsecond apart).
-#[derive(Debug, Clone, Copy, PartialEq)]
 struct Summary {
     median: f64,
     mid_mean: f64,
@@ -90,9 +89,34 @@ fn row(operation: &str, [a, b]: [Vec<Duration>; 2]) -> String {
     )
 }
 
+/// What a run measures, from the environment (see the module's doc).
+struct Setup {
+    rounds: usize,
+    per_source: usize,
+    /// Requests an instance serves; none: a new instance for each request.
+    reuse: Option<usize>,
+}
+
+impl Setup {
+    fn from_env() -> Setup {
+        let number = |name: &str| std::env::var(name).ok().and_then(|v| v.parse().ok());
+        Setup {
+            rounds: number("BENCH_REQUESTS").unwrap_or(2000),
+            per_source: number("BENCH_REFUNDS_PER_SOURCE")
+                .filter(|&p| p > 0)
+                .unwrap_or(20),
+            reuse: number("BENCH_REUSE"),
+        }
+    }
+}
+
 /// The rows of one API: its POST, the GET of a refund, a refused POST and its list, if any.
-async fn api_rows(api: &apis::Api, apps: &[Arc<App>; 2], rounds: usize, per_source: usize) -> Vec<String> {
-    let reuse = std::env::var("BENCH_REUSE").ok().and_then(|v| v.parse().ok());
+async fn api_rows(api: &apis::Api, apps: &[Arc<App>; 2], setup: &Setup) -> Vec<String> {
+    let &Setup {
+        rounds,
+        per_source,
+        reuse,
+    } = setup;
     let hosts = apps.clone().map(|app| {
         let host = TestHost::of(app);
         match reuse {
@@ -143,25 +167,21 @@ async fn api_rows(api: &apis::Api, apps: &[Arc<App>; 2], rounds: usize, per_sour
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<()> {
     let base = std::env::var("AB_BASE").context("AB_BASE: where build A's spin.toml is")?;
-    let number = |name: &str| std::env::var(name).ok().and_then(|v| v.parse().ok());
-    let rounds: usize = number("BENCH_REQUESTS").unwrap_or(2000);
-    let per_source: usize = number("BENCH_REFUNDS_PER_SOURCE")
-        .filter(|&p| p > 0)
-        .unwrap_or(20);
+    let setup = Setup::from_env();
     let engine = EngineKind::from_env();
     let load = |dir: &Path| App::load_with(&dir.join("spin.toml"), engine).map(Arc::new);
     let apps = [load(Path::new(&base))?, load(&workspace_root())?];
     let revision = std::env::var("AB_REVISION").unwrap_or_else(|_| base.clone());
     println!("A: {revision}; B: the working tree");
     println!(
-        "engine: {engine:?}; instance reuse: {:?}; {rounds} rounds; {per_source} refunds per source",
-        std::env::var("BENCH_REUSE").ok()
+        "engine: {engine:?}; instance reuse: {:?}; {} rounds; {} refunds per source",
+        setup.reuse, setup.rounds, setup.per_source
     );
 
     println!("\n| operation | A median µs | B median µs | B−A | A mid-mean µs | B mid-mean µs | B−A |");
     println!("|---|---|---|---|---|---|---|");
     for api in apis::selected() {
-        for line in api_rows(&api, &apps, rounds, per_source).await {
+        for line in api_rows(&api, &apps, &setup).await {
             println!("{line}");
         }
     }
