@@ -165,15 +165,6 @@ impl Api {
 
 pub const PURCHASE_ID: &str = "0b6f3a52-3c1e-4c55-9d0e-7f5f0f3c2a11";
 
-/// The APIs a benchmark measures: all, or those whose component name contains `BENCH_ONLY`.
-pub fn selected() -> Vec<Api> {
-    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
-    all()
-        .into_iter()
-        .filter(|a| a.component().contains(&only))
-        .collect()
-}
-
 pub fn all() -> Vec<Api> {
     vec![
         Api {

@@ -6,6 +6,7 @@
 //! variables (`spin:variables`, `wasi:config/store`).
 
 pub mod apis;
+pub mod bench_env;
 mod bindings;
 pub mod budgets;
 pub mod crossings;

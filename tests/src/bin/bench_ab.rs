@@ -10,13 +10,14 @@
 //! two builds of the same source differ by on this machine.
 //!
 //! `AB_BASE` is where A's `spin.toml` is (the script unpacks and builds the revision under
-//! `target/ab-base/`). The run takes the benchmark's settings: `BENCH_REQUESTS` rounds per
-//! operation (default 2,000), `BENCH_REFUNDS_PER_SOURCE` (default 20), `BENCH_ONLY`,
-//! `BENCH_SPIN_ENGINE=1` and `BENCH_REUSE=N` (see `scripts/bench`); the store is in memory.
+//! `target/ab-base/`). The run takes the benchmark's settings (`refund_host::bench_env`):
+//! `BENCH_REQUESTS` rounds per operation (default [`ROUNDS`]), `BENCH_REFUNDS_PER_SOURCE`,
+//! `BENCH_ONLY`, `BENCH_SPIN_ENGINE=1` and `BENCH_REUSE=N`; the store is in memory.
 
 use anyhow::{Context, Result};
 use bytes::Bytes;
-use refund_host::{App, EngineKind, TestHost, apis, client_request, workspace_root};
+use refund_host::bench_env::{self, Settings};
+use refund_host::{App, TestHost, apis, client_request, workspace_root};
 use serde_json::json;
 use std::path::Path;
 use std::sync::Arc;
@@ -89,34 +90,13 @@ fn row(operation: &str, [a, b]: [Vec<Duration>; 2]) -> String {
     )
 }
 
-/// What a run measures, from the environment (see the module's doc).
-struct Setup {
-    rounds: usize,
-    per_source: usize,
-    /// Requests an instance serves; none: a new instance for each request.
-    reuse: Option<usize>,
-}
-
-impl Setup {
-    fn from_env() -> Setup {
-        let number = |name: &str| std::env::var(name).ok().and_then(|v| v.parse().ok());
-        Setup {
-            rounds: number("BENCH_REQUESTS").unwrap_or(2000),
-            per_source: number("BENCH_REFUNDS_PER_SOURCE")
-                .filter(|&p| p > 0)
-                .unwrap_or(20),
-            reuse: number("BENCH_REUSE"),
-        }
-    }
-}
+/// Rounds per operation unless `BENCH_REQUESTS` says otherwise.
+const ROUNDS: usize = 2000;
 
 /// The rows of one API: its POST, the GET of a refund, a refused POST and its list, if any.
-async fn api_rows(api: &apis::Api, apps: &[Arc<App>; 2], setup: &Setup) -> Vec<String> {
-    let &Setup {
-        rounds,
-        per_source,
-        reuse,
-    } = setup;
+async fn api_rows(api: &apis::Api, apps: &[Arc<App>; 2], settings: &Settings) -> Vec<String> {
+    let rounds = settings.requests.unwrap_or(ROUNDS);
+    let (per_source, reuse) = (settings.per_source, settings.reuse);
     let hosts = apps.clone().map(|app| {
         let host = TestHost::of(app);
         match reuse {
@@ -167,28 +147,30 @@ async fn api_rows(api: &apis::Api, apps: &[Arc<App>; 2], setup: &Setup) -> Vec<S
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<()> {
     let base = std::env::var("AB_BASE").context("AB_BASE: where build A's spin.toml is")?;
-    let setup = Setup::from_env();
-    let engine = EngineKind::from_env();
+    let settings = Settings::from_env();
+    let engine = settings.engine;
     let load = |dir: &Path| App::load_with(&dir.join("spin.toml"), engine).map(Arc::new);
     let apps = [load(Path::new(&base))?, load(&workspace_root())?];
     let revision = std::env::var("AB_REVISION").unwrap_or_else(|_| base.clone());
     println!("A: {revision}; B: the working tree");
     println!(
         "engine: {engine:?}; instance reuse: {:?}; {} rounds; {} refunds per source",
-        setup.reuse, setup.rounds, setup.per_source
+        settings.reuse,
+        settings.requests.unwrap_or(ROUNDS),
+        settings.per_source
     );
 
     println!("\n| operation | A median µs | B median µs | B−A | A mid-mean µs | B mid-mean µs | B−A |");
     println!("|---|---|---|---|---|---|---|");
-    for api in apis::selected() {
-        for line in api_rows(&api, &apps, &setup).await {
+    for api in bench_env::selected() {
+        for line in api_rows(&api, &apps, &settings).await {
             println!("{line}");
         }
     }
 
     println!("\n| component | A bytes | B bytes | B−A |");
     println!("|---|---|---|---|");
-    for api in apis::selected() {
+    for api in bench_env::selected() {
         let bytes = apps.each_ref().map(|app| {
             app.component_stats(api.component())
                 .map_or(0, |(size, _)| size as i64)

@@ -44,6 +44,7 @@ use anyhow::Result;
 use at_once::AT_ONCE;
 use bytes::Bytes;
 use measure::{Stats, measure, measure_against};
+use refund_host::bench_env::{self, Settings};
 use refund_host::crossings::{Breakdown, break_down};
 use refund_host::{App, EngineKind, KvStore, Reply, TestHost, apis, client_request, workspace_root};
 use refund_shared::ledger::source_key;
@@ -111,14 +112,12 @@ struct Run {
 
 impl Run {
     fn from_env() -> Run {
-        let number = |name: &str| std::env::var(name).ok().and_then(|v| v.parse().ok());
+        let settings = Settings::from_env();
         Run {
-            n: number("BENCH_REQUESTS").unwrap_or(400),
-            per_source: number("BENCH_REFUNDS_PER_SOURCE")
-                .filter(|&p| p > 0)
-                .unwrap_or(20),
-            engine: EngineKind::from_env(),
-            reuse: number("BENCH_REUSE"),
+            n: settings.requests.unwrap_or(400),
+            per_source: settings.per_source,
+            engine: settings.engine,
+            reuse: settings.reuse,
             sqlite: std::env::var("BENCH_STORE").is_ok_and(|s| s == "sqlite"),
             hosts: Arc::default(),
             root: workspace_root(),
@@ -173,7 +172,7 @@ async fn main() -> Result<()> {
     let floors = run.host(&floors_app)?;
 
     let mut rows = floor_rows(&run, &floors_app, &floors).await;
-    for api in apis::selected() {
+    for api in bench_env::selected() {
         rows.extend(api_rows(&run, &app, &floors, Arc::new(api)).await?);
     }
     println!("{} refunds per source", run.per_source);
@@ -670,7 +669,7 @@ async fn over_tcp(run: &Run, app: &Arc<App>, floors_app: &Arc<App>) -> Result<Ve
             String::new(),
         ),
     ];
-    for api in apis::selected() {
+    for api in bench_env::selected() {
         api.load_units(&tcp_host, 1_000).await;
         let reply = api.refund(&tcp_host, None).await;
         targets.push((
