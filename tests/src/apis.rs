@@ -124,6 +124,14 @@ impl Api {
             .await
     }
 
+    /// A body the API refuses before any store work: its one-unit refund with an amount that
+    /// is not a number.
+    pub fn bad_amount_body(&self) -> Vec<u8> {
+        let mut bad = self.unit_body();
+        bad[self.amount_field] = json!("not a number");
+        bad.to_string().into_bytes()
+    }
+
     /// A one-unit refund of the tests' source, as a client sends it.
     pub fn refund_request(&self, key: Option<&str>) -> http::Request<Bytes> {
         self.refund_request_at(&self.source_id(), key)

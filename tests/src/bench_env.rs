@@ -2,9 +2,13 @@
 //! `scripts/bench` and `scripts/bench-ab` (what each measures with them: their binaries'
 //! module docs, `tests/src/bin/`).
 
-use crate::EngineKind;
 use crate::apis::{self, Api};
+use crate::{EngineKind, TestHost};
 
+/// The benchmarks' sources are numbered from here (the tests use 50).
+pub const FIRST_SOURCE: u32 = 1000;
+
+#[derive(Clone)]
 pub struct Settings {
     /// `BENCH_REQUESTS`: requests per measurement (rounds, for the A/B), when set.
     pub requests: Option<usize>,
@@ -26,6 +30,20 @@ impl Settings {
                 .unwrap_or(20),
             engine: EngineKind::from_env(),
             reuse: number("BENCH_REUSE"),
+        }
+    }
+
+    /// The source the `i`th POST goes to, as production spreads them: each source takes
+    /// `per_source` refunds, then the next; source k is `source_id(FIRST_SOURCE + k)`.
+    pub fn source_of(&self, api: &Api, i: usize) -> String {
+        (api.source_id)(FIRST_SOURCE + (i / self.per_source) as u32)
+    }
+
+    /// `host`, keeping its instances as `BENCH_REUSE` asks.
+    pub fn keeping_instances(&self, host: TestHost) -> TestHost {
+        match self.reuse {
+            Some(max) => host.reusing_instances(max),
+            None => host,
         }
     }
 }

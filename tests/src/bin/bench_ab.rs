@@ -18,13 +18,9 @@ use anyhow::{Context, Result};
 use bytes::Bytes;
 use refund_host::bench_env::{self, Settings};
 use refund_host::{App, TestHost, apis, client_request, workspace_root};
-use serde_json::json;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// The sources are numbered from here, as the benchmark's.
-const FIRST_SOURCE: u32 = 1000;
 
 /// A build's figures for one operation: the median, and the mean of the middle half (steadier
 /// than the median when two builds are a microsecond apart).
@@ -96,17 +92,12 @@ const ROUNDS: usize = 2000;
 /// The rows of one API: its POST, the GET of a refund, a refused POST and its list, if any.
 async fn api_rows(api: &apis::Api, apps: &[Arc<App>; 2], settings: &Settings) -> Vec<String> {
     let rounds = settings.requests.unwrap_or(ROUNDS);
-    let (per_source, reuse) = (settings.per_source, settings.reuse);
-    let hosts = apps.clone().map(|app| {
-        let host = TestHost::of(app);
-        match reuse {
-            Some(max) => host.reusing_instances(max),
-            None => host,
-        }
-    });
-    let source = |i: usize| (api.source_id)(FIRST_SOURCE + (i / per_source) as u32);
+    let hosts = apps
+        .clone()
+        .map(|app| settings.keeping_instances(TestHost::of(app)));
+    let source = |i: usize| settings.source_of(api, i);
     for host in &hosts {
-        for i in (0..rounds).step_by(per_source) {
+        for i in (0..rounds).step_by(settings.per_source) {
             api.load_units_at(host, &source(i), 1_000_000).await;
         }
     }
@@ -128,9 +119,7 @@ async fn api_rows(api: &apis::Api, apps: &[Arc<App>; 2], settings: &Settings) ->
     let get = interleaved(&hosts, rounds, &[200], |build, _| read(&paths[build]));
     rows.push(row(&format!("{name} GET"), get.await));
 
-    let mut bad = api.unit_body();
-    bad[api.amount_field] = json!("not a number");
-    let bad = bad.to_string().into_bytes();
+    let bad = api.bad_amount_body();
     let refused = interleaved(&hosts, rounds, &[400], |_, _| {
         api.post_request(&api.post_path(), bad.clone(), "application/json", None)
     });

@@ -2,8 +2,9 @@
 //! without the sandbox, for the `native µs` and `wasm÷nat` columns.
 
 use crate::measure::measure_native;
-use crate::{FIRST_SOURCE, Run, expect};
+use crate::{Run, expect};
 use anyhow::Result;
+use refund_host::bench_env::FIRST_SOURCE;
 use refund_host::{apis, native};
 use refund_shared::Ctx;
 use refund_shared::http::Request;
@@ -45,10 +46,10 @@ pub async fn medians(run: &Run, api: &apis::Api, bad: &[u8]) -> Result<Medians> 
         )
     };
     let post = median(n, api, &ctx, &[200, 201], "native POST", |i| {
-        refund(&run.source_of(api, i), Some(&format!("native-{i}")))
+        refund(&run.settings.source_of(api, i), Some(&format!("native-{i}")))
     })
     .await;
-    let full = run.source_of(api, 0);
+    let full = run.settings.source_of(api, 0);
     let last = native::handle(api.component(), &refund(&full, None), &ctx)
         .await
         .expect("the component's handler");

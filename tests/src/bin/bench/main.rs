@@ -44,9 +44,9 @@ use anyhow::Result;
 use at_once::AT_ONCE;
 use bytes::Bytes;
 use measure::{Stats, measure, measure_against};
-use refund_host::bench_env::{self, Settings};
+use refund_host::bench_env::{self, FIRST_SOURCE, Settings};
 use refund_host::crossings::{Breakdown, break_down};
-use refund_host::{App, EngineKind, KvStore, Reply, TestHost, apis, client_request, workspace_root};
+use refund_host::{App, KvStore, Reply, TestHost, apis, client_request, workspace_root};
 use refund_shared::ledger::source_key;
 use serde_json::{Value, json};
 use std::future::Future;
@@ -82,9 +82,6 @@ fn is_reference(operation: &str) -> bool {
     operation.starts_with(CEILING) || operation.starts_with(OPEN_READ)
 }
 
-/// The benchmark's sources are numbered from here (the tests use 50).
-const FIRST_SOURCE: u32 = 1000;
-
 fn us(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
@@ -98,11 +95,8 @@ fn expect(status: u16, allowed: &[u16], what: &str) {
 struct Run {
     /// Requests per measurement.
     n: usize,
-    /// Refunds each source takes before the next source is used.
-    per_source: usize,
-    engine: EngineKind,
-    /// Requests an instance serves; none: a new instance for each request.
-    reuse: Option<usize>,
+    /// The engine, instance reuse and spread of refunds over sources.
+    settings: Settings,
     /// Where each host's store is kept: in memory, or in a SQLite file (`BENCH_STORE=sqlite`).
     sqlite: bool,
     /// Hosts made so far, each with a store of its own (a SQLite file each).
@@ -115,9 +109,7 @@ impl Run {
         let settings = Settings::from_env();
         Run {
             n: settings.requests.unwrap_or(400),
-            per_source: settings.per_source,
-            engine: settings.engine,
-            reuse: settings.reuse,
+            settings,
             sqlite: std::env::var("BENCH_STORE").is_ok_and(|s| s == "sqlite"),
             hosts: Arc::default(),
             root: workspace_root(),
@@ -125,7 +117,10 @@ impl Run {
     }
 
     fn load(&self, manifest: &str) -> Result<Arc<App>> {
-        Ok(Arc::new(App::load_with(&self.root.join(manifest), self.engine)?))
+        Ok(Arc::new(App::load_with(
+            &self.root.join(manifest),
+            self.settings.engine,
+        )?))
     }
 
     /// A host serving `app` with a new, empty store, keeping instances as the run asks.
@@ -139,21 +134,13 @@ impl Run {
             let _ = std::fs::remove_file(&file);
             host = host.with_store(KvStore::sqlite(&file)?);
         }
-        Ok(match self.reuse {
-            Some(max) => host.reusing_instances(max),
-            None => host,
-        })
+        Ok(self.settings.keeping_instances(host))
     }
 
     /// Sources an API's measurements use, one after another: together they make 2n POSTs,
     /// and the counted ones [`COUNTED`] more.
     fn sources(&self) -> u32 {
-        (2 * self.n + COUNTED).div_ceil(self.per_source) as u32
-    }
-
-    /// The source the `i`th POST goes to: source k is `source_id(FIRST_SOURCE + k)`.
-    fn source_of(&self, api: &apis::Api, i: usize) -> String {
-        (api.source_id)(FIRST_SOURCE + (i / self.per_source) as u32)
+        (2 * self.n + COUNTED).div_ceil(self.settings.per_source) as u32
     }
 }
 
@@ -165,7 +152,7 @@ async fn main() -> Result<()> {
     let store = if run.sqlite { "SQLite files" } else { "memory" };
     println!(
         "engine: {:?}; instance reuse: {:?}; store: {store}",
-        run.engine, run.reuse
+        run.settings.engine, run.settings.reuse
     );
     let app = run.load("spin.toml")?;
     let floors_app = run.load("tests/fixtures/spin.toml")?;
@@ -175,7 +162,7 @@ async fn main() -> Result<()> {
     for api in bench_env::selected() {
         rows.extend(api_rows(&run, &app, &floors, Arc::new(api)).await?);
     }
-    println!("{} refunds per source", run.per_source);
+    println!("{} refunds per source", run.settings.per_source);
     tables::print_table(&rows, run.n);
     tables::print_breakdown_table(&rows);
     tables::print_at_once_table(&rows);
@@ -191,11 +178,11 @@ async fn main() -> Result<()> {
         &path,
         serde_json::to_string_pretty(&json!({
             "machine": machine,
-            "engine": format!("{:?}", run.engine),
-            "instance_reuse": run.reuse,
+            "engine": format!("{:?}", run.settings.engine),
+            "instance_reuse": run.settings.reuse,
             "store": store,
             "requests": run.n,
-            "refunds_per_source": run.per_source,
+            "refunds_per_source": run.settings.per_source,
             "rows": rows,
             "tcp": tcp_rows,
             "budgets": budgets,
@@ -332,7 +319,8 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
     // POST may lose the compare-and-swap 64 times and answer 503 (retry): counted, reported.
     let busy = Arc::new(AtomicUsize::new(0));
     let (a, r) = (api.clone(), run.clone());
-    let refund = move |i: usize| a.refund_request_at(&r.source_of(&a, i), Some(&format!("bench-{i}")));
+    let refund =
+        move |i: usize| a.refund_request_at(&r.settings.source_of(&a, i), Some(&format!("bench-{i}")));
     let (h, b, make) = (host.clone(), busy.clone(), refund.clone());
     let (post, post_floor) = measure_against(
         n,
@@ -351,7 +339,7 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
     .await;
     let counting = host.counting_crossings();
     let post_split = break_down(COUNTED, |i| {
-        let id = run.source_of(&api, 2 * n + i);
+        let id = run.settings.source_of(&api, 2 * n + i);
         let (counting, api) = (&counting, &api);
         async move {
             api.refund_at(counting, &id, Some(&format!("bench-counted-{i}")))
@@ -362,7 +350,7 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
 
     // GET of one refund, on a source holding `per_source` refunds, and the store operations
     // of one more uncontended POST there; and the source's list, where the API has one.
-    let full = run.source_of(&api, 0);
+    let full = run.settings.source_of(&api, 0);
     let last = api.refund_at(&host, &full, Some("bench-ops")).await;
     let ops = last.ops;
     let get_path = (api.get_path_of)(&full, &last.json());
@@ -376,9 +364,7 @@ async fn api_rows(run: &Run, app: &Arc<App>, floors: &TestHost, api: Arc<apis::A
     };
 
     // A refused POST: the amount is not a number.
-    let mut bad = api.unit_body();
-    bad[api.amount_field] = json!("not a number");
-    let bad = bad.to_string().into_bytes();
+    let bad = api.bad_amount_body();
     let (a, b) = (api.clone(), bad.clone());
     let refuse = move |_| a.post_request(&a.post_path(), b.clone(), "application/json", None);
     let (refused, refused_floor) =
@@ -497,7 +483,7 @@ async fn reference_rows(
     let post_uri = uri(post_answer);
     let (a, r) = (api.clone(), run.clone());
     let post = move |i: usize| {
-        let request = a.refund_request_at(&r.source_of(&a, i), Some(&format!("ceiling-{i}")));
+        let request = a.refund_request_at(&r.settings.source_of(&a, i), Some(&format!("ceiling-{i}")));
         at_floor(request, &post_uri)
     };
     let hosts = (&ceiling, &ceiling.counting_crossings());
