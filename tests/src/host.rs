@@ -465,7 +465,17 @@ impl Default for TestHost {
 /// Adds the headers Spin gives a component about the route that matched.
 fn with_spin_headers(mut req: http::Request<Bytes>, route: &str) -> Result<http::Request<Bytes>> {
     let uri = req.uri().clone();
-    let authority = uri.authority().map(|a| a.as_str()).unwrap_or("localhost");
+    // As Spin does, the full URL names the host the client asked for (its `Host` header, which
+    // a request over TCP carries and a test's may not).
+    let host_header = req
+        .headers()
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string);
+    let authority = host_header
+        .as_deref()
+        .or(uri.authority().map(|a| a.as_str()))
+        .unwrap_or("localhost");
     let path_and_query = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let base = route.trim_end_matches("/...");
     let path_info = uri.path().strip_prefix(base).unwrap_or("");
