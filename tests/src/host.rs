@@ -291,7 +291,8 @@ impl TestHost {
     /// Sends a request to the component its path routes to.
     pub async fn send(&self, req: http::Request<Bytes>) -> Result<Reply> {
         let path = req.uri().path().to_string();
-        let Some(route) = self.app.manifest.route(&path) else {
+        let method = req.method().to_string();
+        let Some((component, req)) = self.routed(req)? else {
             return Ok(Reply {
                 status: 404,
                 headers: Default::default(),
@@ -301,34 +302,24 @@ impl TestHost {
                 crossings: None,
             });
         };
-        let compiled = &self.app.components[&route.component];
         let ops = Arc::new(Counter::default());
-        let method = req.method().to_string();
-        let req = with_spin_headers(req, &route.pattern)?;
-        let kept = self.pool.as_ref().and_then(|pool| pool.take(&route.component));
         let served = async {
-            let mut warm = match kept {
-                Some(warm) => warm,
-                None => self.instantiate(&route.component, &compiled.pre).await?,
-            };
+            let mut warm = self.instance_for(&component).await?;
             let state = warm.store.data_mut();
             state.ops = ops.clone();
             state.crossings = self.count_crossings.then(CrossingClock::default);
             let executed = execute(&mut warm.store, &warm.service, req).await?;
             let stdout = warm.stdout.take();
-            warm.served += 1;
-            if let Some(pool) = &self.pool {
-                pool.give_back(&route.component, warm);
-            }
+            self.done_with(&component, warm);
             anyhow::Ok((executed, stdout))
         };
         let ((status, headers, body, crossings), stdout) = tokio::time::timeout(REQUEST_TIMEOUT, served)
             .await
             .map_err(|_| anyhow!("the component did not answer within {REQUEST_TIMEOUT:?}"))??;
-        if let Some(contract) = self.contracts.as_ref().and_then(|c| c.get(&route.component)) {
+        if let Some(contract) = self.contracts.as_ref().and_then(|c| c.get(&component)) {
             let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
             if let Err(violation) = contract.check(&method, &path, status, content_type, &body) {
-                panic!("{} broke its OpenAPI document: {violation}", route.component);
+                panic!("{component} broke its OpenAPI document: {violation}");
             }
         }
         Ok(Reply {
@@ -371,6 +362,35 @@ impl TestHost {
                 .collect()),
             Ok(Ok(Err(e)) | Err(e)) => bail!("the component failed: {e:?}"),
             Err(_) => bail!("the component did not answer within {REQUEST_TIMEOUT:?}"),
+        }
+    }
+
+    /// The route `req` takes, with the headers Spin adds for it; `None` when no route matches.
+    pub(crate) fn routed(&self, req: http::Request<Bytes>) -> Result<Option<(String, http::Request<Bytes>)>> {
+        let Some(route) = self.app.manifest.route(req.uri().path()) else {
+            return Ok(None);
+        };
+        let req = with_spin_headers(req, &route.pattern)?;
+        Ok(Some((route.component.clone(), req)))
+    }
+
+    /// An instance for one request: a kept one when the host keeps them, or a new one.
+    pub(crate) async fn instance_for(&self, component: &str) -> Result<Warm> {
+        let kept = self.pool.as_ref().and_then(|pool| pool.take(component));
+        match kept {
+            Some(warm) => Ok(warm),
+            None => {
+                self.instantiate(component, &self.app.components[component].pre)
+                    .await
+            }
+        }
+    }
+
+    /// After a request: the instance is kept for the next one when the host keeps them.
+    pub(crate) fn done_with(&self, component: &str, mut warm: Warm) {
+        warm.served += 1;
+        if let Some(pool) = &self.pool {
+            pool.give_back(component, warm);
         }
     }
 

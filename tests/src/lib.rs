@@ -24,6 +24,7 @@ mod spin_kv;
 mod spin_kv3;
 mod state;
 mod stdout;
+pub mod streamed;
 mod variables;
 
 pub use crossings::Crossings;

@@ -3,6 +3,7 @@
 //! Users run the real thing with `spin up`.
 
 use anyhow::{Context, Result, bail};
+use refund_host::serve::Delivery;
 use refund_host::{App, TestHost};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -15,9 +16,14 @@ async fn main() -> Result<()> {
     let mut rest = args.iter();
     match rest.next().map(String::as_str) {
         Some("serve") => {}
-        _ => bail!("usage: refund-host serve [--listen ADDR] [--manifest spin.toml]"),
+        _ => bail!("usage: refund-host serve [--listen ADDR] [--manifest spin.toml] [--like-spin]"),
     }
+    let mut delivery = Delivery::Whole;
     while let Some(flag) = rest.next() {
+        if flag == "--like-spin" {
+            delivery = Delivery::LikeSpin;
+            continue;
+        }
         let value = rest.next().with_context(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--listen" => listen = value.clone(),
@@ -28,6 +34,6 @@ async fn main() -> Result<()> {
     let host = TestHost::of(Arc::new(App::load(&manifest)?));
     let listener = tokio::net::TcpListener::bind(&listen).await?;
     println!("serving {} on http://{listen}", manifest.display());
-    refund_host::serve::serve(host, listener).await?;
+    refund_host::serve::serve(host, listener, delivery).await?;
     Ok(())
 }

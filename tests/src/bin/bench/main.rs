@@ -637,10 +637,18 @@ async fn over_tcp(run: &Run, app: &Arc<App>, floors_app: &Arc<App>) -> Result<Ve
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let tcp_host = run.host(app)?;
-    let server = tokio::spawn(refund_host::serve::serve(tcp_host.clone(), listener));
+    let server = tokio::spawn(refund_host::serve::serve(
+        tcp_host.clone(),
+        listener,
+        refund_host::serve::Delivery::Whole,
+    ));
     let floor_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let floor_addr = floor_listener.local_addr()?;
-    let floor_server = tokio::spawn(refund_host::serve::serve(run.host(floors_app)?, floor_listener));
+    let floor_server = tokio::spawn(refund_host::serve::serve(
+        run.host(floors_app)?,
+        floor_listener,
+        refund_host::serve::Delivery::Whole,
+    ));
     let mut targets = vec![
         (
             "floor: noop".to_string(),
