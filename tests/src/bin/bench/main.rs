@@ -28,10 +28,11 @@
 //! own work), with the host calls, guest entries and page faults of one request, from
 //! [`COUNTED`] more requests run with wasmtime's call hook on (not part of the timed runs).
 //! A third measures each operation sent sixteen at once to one instance, as Spin may
-//! ([`at_once`]); the next times GETs over TCP, kept alive and not ([`tcp`]). The budget table
-//! says, per component, which of the product's budgets its figures meet, and the last where
-//! it stands against its references ([`verdicts`]). How an
-//! operation is timed is in [`measure`], how the figures are printed in [`tables`].
+//! ([`at_once`]); the next times GETs over TCP, kept alive and not, each answer written in one
+//! piece and as Spin 4.0.2's server delivers it, and counts those that waited for a delayed ACK
+//! ([`tcp`]). The budget table says, per component, which of the product's budgets its figures
+//! meet, and the last where it stands against its references ([`verdicts`]). How an operation
+//! is timed is in [`measure`], how the figures are printed in [`tables`].
 
 mod at_once;
 mod in_process;
@@ -46,6 +47,7 @@ use bytes::Bytes;
 use measure::{Stats, measure, measure_against};
 use refund_host::bench_env::{self, FIRST_SOURCE, Settings};
 use refund_host::crossings::{Breakdown, break_down};
+use refund_host::serve::{Delivery, serve};
 use refund_host::{App, KvStore, Reply, TestHost, apis, client_request, workspace_root};
 use refund_shared::ledger::source_key;
 use serde_json::{Value, json};
@@ -632,34 +634,39 @@ async fn at_once_read(
 }
 
 /// GETs over TCP (the host's serve mode), one kept-alive connection against a new connection
-/// with `Connection: close` per request, for the floors and each API.
+/// with `Connection: close` per request, for the floors, the late body and each API; each
+/// served both ways the serve mode delivers an answer: in one write, and as Spin 4.0.2's
+/// server delivers it (where a body written late waits for the client's delayed ACK).
 async fn over_tcp(run: &Run, app: &Arc<App>, floors_app: &Arc<App>) -> Result<Vec<Value>> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
     let tcp_host = run.host(app)?;
-    let server = tokio::spawn(refund_host::serve::serve(
-        tcp_host.clone(),
-        listener,
-        refund_host::serve::Delivery::Whole,
-    ));
-    let floor_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let floor_addr = floor_listener.local_addr()?;
-    let floor_server = tokio::spawn(refund_host::serve::serve(
-        run.host(floors_app)?,
-        floor_listener,
-        refund_host::serve::Delivery::Whole,
-    ));
+    let floors_host = run.host(floors_app)?;
+    let mut servers = Vec::new();
+    let mut addresses = Vec::new();
+    for delivery in [Delivery::Whole, Delivery::LikeSpin] {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let floor_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        addresses.push((delivery, listener.local_addr()?, floor_listener.local_addr()?));
+        servers.push(tokio::spawn(serve(tcp_host.clone(), listener, delivery)));
+        servers.push(tokio::spawn(serve(floors_host.clone(), floor_listener, delivery)));
+    }
+    // (name, whether the floors' app serves it, path, authorization)
     let mut targets = vec![
         (
             "floor: noop".to_string(),
-            floor_addr,
+            true,
             "/noop".to_string(),
             String::new(),
         ),
         (
             "floor: open-store".to_string(),
-            floor_addr,
+            true,
             "/open".to_string(),
+            String::new(),
+        ),
+        (
+            "late body".to_string(),
+            true,
+            "/late-body".to_string(),
             String::new(),
         ),
     ];
@@ -668,21 +675,29 @@ async fn over_tcp(run: &Run, app: &Arc<App>, floors_app: &Arc<App>) -> Result<Ve
         let reply = api.refund(&tcp_host, None).await;
         targets.push((
             format!("{} GET", api.component()),
-            addr,
+            false,
             api.get_path(&reply.json()),
             api.auth().1,
         ));
     }
     let mut rows = Vec::new();
-    for (name, addr, path, auth) in &targets {
+    for (name, floor, path, auth) in &targets {
         let mut row = json!({"operation": name});
-        for (label, keep_alive) in [("keep_alive", true), ("close", false)] {
-            let (median, p99) = tcp::latency(*addr, path, auth, keep_alive, run.n).await?;
-            row[label] = json!({"median_us": us(median), "p99_us": us(p99)});
+        for (delivery, addr, floor_addr) in &addresses {
+            let addr = if *floor { *floor_addr } else { *addr };
+            for (label, keep_alive) in [("keep_alive", true), ("close", false)] {
+                let latency = tcp::latency(addr, path, auth, keep_alive, run.n).await?;
+                row[delivery.label()][label] = json!({
+                    "median_us": us(latency.median),
+                    "p99_us": us(latency.p99),
+                    "stalled": latency.stalled,
+                });
+            }
         }
         rows.push(row);
     }
-    server.abort();
-    floor_server.abort();
+    for server in servers {
+        server.abort();
+    }
     Ok(rows)
 }
