@@ -12,6 +12,7 @@ use crate::state::{HostState, Outbound};
 use crate::stdout::Stdout;
 use anyhow::{Result, anyhow, bail};
 use bytes::Bytes;
+use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -31,7 +32,7 @@ const STDOUT_LIMIT: usize = 64 * 1024;
 pub const BUILD_COMMAND: &str = "scripts/build";
 
 /// How long one request may run before the host gives up on it.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 /// The most linear memory one instance may grow to.
 const MEMORY_LIMIT: usize = 64 << 20;
 
@@ -553,17 +554,26 @@ async fn call(
     service: &Service,
     req: http::Request<Bytes>,
 ) -> wasmtime::Result<(u16, http::HeaderMap, Bytes)> {
-    let req = req.map(|b| Full::new(b).map_err(|never| -> ErrorCode { match never {} }));
-    let (request, request_io) = wasmtime_wasi_http::p3::Request::from_http(req);
-    let response = service.handle(accessor, request).await?.map_err(|code| {
-        wasmtime::Error::msg(format!("the component answered with an error code: {code:?}"))
-    })?;
-    let response = accessor.with(|mut access| response.into_http(&mut access, request_io))?;
-    let (parts, body) = response.into_parts();
+    let (parts, body) = handle(accessor, service, req).await?.into_parts();
     let body = body
         .collect()
         .await
         .map_err(|code| wasmtime::Error::msg(format!("reading the response body: {code:?}")))?
         .to_bytes();
     Ok((parts.status.as_u16(), parts.headers, body))
+}
+
+/// One `wasi:http/handler.handle` call: the answer as the guest returned it, its body still to
+/// be written by the guest while the store's event loop runs.
+pub(crate) async fn handle(
+    accessor: &Accessor<HostState>,
+    service: &Service,
+    req: http::Request<Bytes>,
+) -> wasmtime::Result<http::Response<UnsyncBoxBody<Bytes, ErrorCode>>> {
+    let req = req.map(|b| Full::new(b).map_err(|never| -> ErrorCode { match never {} }));
+    let (request, request_io) = wasmtime_wasi_http::p3::Request::from_http(req);
+    let response = service.handle(accessor, request).await?.map_err(|code| {
+        wasmtime::Error::msg(format!("the component answered with an error code: {code:?}"))
+    })?;
+    accessor.with(|mut access| response.into_http(&mut access, request_io))
 }

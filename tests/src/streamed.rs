@@ -6,6 +6,7 @@
 //! (BENCHMARKS.md, "the keep-alive stall").
 
 use crate::TestHost;
+use crate::host::REQUEST_TIMEOUT;
 use anyhow::{Result, anyhow};
 use bytes::Bytes;
 use http_body_util::BodyExt;
@@ -14,7 +15,6 @@ use hyper::body::{Body, Frame, SizeHint};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use tokio::sync::oneshot;
-use wasmtime_wasi_http::p3::bindings::http::types::ErrorCode;
 
 /// An answer's body as the guest writes it; dropping it lets the instance's event loop end.
 pub struct StreamedBody {
@@ -67,38 +67,29 @@ impl TestHost {
         let host = self.clone();
         tokio::spawn(async move {
             let service = &warm.service;
-            let served = warm
-                .store
-                .run_concurrent(async move |accessor| {
-                    let req = req.map(|b| {
-                        http_body_util::Full::new(b).map_err(|never| -> ErrorCode { match never {} })
-                    });
-                    let (request, request_io) = wasmtime_wasi_http::p3::Request::from_http(req);
-                    let response = service.handle(accessor, request).await?.map_err(|code| {
-                        wasmtime::Error::msg(format!("the component answered with an error code: {code:?}"))
-                    })?;
-                    let response = accessor.with(|mut access| response.into_http(&mut access, request_io))?;
-                    let (read, body_read) = oneshot::channel();
-                    let response = response.map(|body| StreamedBody {
-                        body: body
-                            .map_err(|code| std::io::Error::other(format!("{code:?}")))
-                            .boxed_unsync(),
-                        _read: Some(read),
-                    });
-                    if answered.send(response).is_ok() {
-                        // The guest writes the body after it returned: its event loop must run
-                        // until the server is done with the body.
-                        let _ = body_read.await;
-                    }
-                    wasmtime::Result::Ok(())
-                })
-                .await;
-            match served {
-                Ok(Ok(())) => {
+            let serving = warm.store.run_concurrent(async move |accessor| {
+                let response = crate::host::handle(accessor, service, req).await?;
+                let (read, body_read) = oneshot::channel();
+                let response = response.map(|body| StreamedBody {
+                    body: body
+                        .map_err(|code| std::io::Error::other(format!("{code:?}")))
+                        .boxed_unsync(),
+                    _read: Some(read),
+                });
+                if answered.send(response).is_ok() {
+                    // The guest writes the body after it returned: its event loop must run
+                    // until the server is done with the body.
+                    let _ = body_read.await;
+                }
+                wasmtime::Result::Ok(())
+            });
+            match tokio::time::timeout(REQUEST_TIMEOUT, serving).await {
+                Ok(Ok(Ok(()))) => {
                     warm.stdout.take();
                     host.done_with(&component, warm);
                 }
-                Ok(Err(e)) | Err(e) => eprintln!("{component} failed: {e:?}"),
+                Ok(Ok(Err(e)) | Err(e)) => eprintln!("{component} failed: {e:?}"),
+                Err(_) => eprintln!("{component} did not finish within {REQUEST_TIMEOUT:?}"),
             }
         });
         answer
