@@ -37,7 +37,8 @@ pub enum AppError {
     Conflict(String),
     Unauthorized,
     Forbidden,
-    MethodNotAllowed,
+    /// The methods the resource takes, as its 405's `Allow` header lists them (`GET, POST`).
+    MethodNotAllowed(String),
     PayloadTooLarge,
     UnsupportedMediaType(String),
     /// Compare-and-swap kept losing: the client may retry.
@@ -56,7 +57,7 @@ impl AppError {
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
             AppError::NotFound(_) => 404,
-            AppError::MethodNotAllowed => 405,
+            AppError::MethodNotAllowed(_) => 405,
             AppError::Conflict(_) => 409,
             AppError::PayloadTooLarge => 413,
             AppError::UnsupportedMediaType(_) => 415,
@@ -73,7 +74,7 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
             AppError::NotFound(_) => "not_found",
-            AppError::MethodNotAllowed => "method_not_allowed",
+            AppError::MethodNotAllowed(_) => "method_not_allowed",
             AppError::Conflict(_) => "conflict",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
@@ -116,7 +117,7 @@ impl fmt::Display for AppError {
             AppError::Conflict(message) => f.write_str(message),
             AppError::Unauthorized => f.write_str("A valid bearer token is required"),
             AppError::Forbidden => f.write_str("This token may not perform this operation"),
-            AppError::MethodNotAllowed => f.write_str("Method not allowed on this resource"),
+            AppError::MethodNotAllowed(_) => f.write_str("Method not allowed on this resource"),
             AppError::PayloadTooLarge => f.write_str("The request body is too large"),
             AppError::UnsupportedMediaType(ct) => write!(f, "Unsupported content type: {ct}"),
             AppError::Contention => {
@@ -185,7 +186,7 @@ mod tests {
         assert_eq!(AppError::Unauthorized.status(), 401);
         assert_eq!(AppError::Forbidden.status(), 403);
         assert_eq!(AppError::NotFound("x".into()).status(), 404);
-        assert_eq!(AppError::MethodNotAllowed.status(), 405);
+        assert_eq!(AppError::MethodNotAllowed("GET".into()).status(), 405);
         assert_eq!(AppError::Conflict("x".into()).status(), 409);
         assert_eq!(AppError::PayloadTooLarge.status(), 413);
         assert_eq!(AppError::UnsupportedMediaType("x".into()).status(), 415);

@@ -108,12 +108,13 @@ impl Request {
         }
     }
 
-    /// 405 unless the method is one of `allowed`.
+    /// 405 unless the method is one of `allowed`, which the answer's `Allow` header lists.
     pub fn allow(&self, allowed: &[Method]) -> AppResult<()> {
         if allowed.contains(&self.method) {
             Ok(())
         } else {
-            Err(AppError::MethodNotAllowed)
+            let names: Vec<&str> = allowed.iter().map(Method::as_str).collect();
+            Err(AppError::MethodNotAllowed(names.join(", ")))
         }
     }
 
@@ -262,6 +263,8 @@ impl Response {
         match error {
             AppError::Unauthorized => self.with_header("www-authenticate", "Bearer"),
             AppError::Contention => self.with_header("retry-after", "1"),
+            // RFC 9110: a 405 must list the methods the resource takes.
+            AppError::MethodNotAllowed(allowed) => self.with_header("allow", allowed.as_str()),
             _ => self,
         }
     }
@@ -318,5 +321,19 @@ mod tests {
         let mut req = Request::new(Method::POST, "/", "");
         req.body_too_large = true;
         assert_eq!(req.body().unwrap_err(), AppError::PayloadTooLarge);
+    }
+
+    #[test]
+    fn a_405_lists_the_methods_the_resource_takes() {
+        let req = Request::new(Method::DELETE, "/refunds", "");
+        assert!(
+            Request::new(Method::POST, "/refunds", "")
+                .allow(&[Method::GET, Method::POST])
+                .is_ok()
+        );
+        let refused = req.allow(&[Method::GET, Method::POST]).unwrap_err();
+        assert_eq!(refused.status(), 405);
+        let answer = Response::empty(405).for_error(&refused);
+        assert_eq!(answer.header("allow"), Some("GET, POST"));
     }
 }

@@ -402,7 +402,9 @@ async fn a_header_key_and_a_correlator_id_name_one_request() {
 async fn other_methods_are_405_and_tokens_401_403() {
     let host = host_with_account().await;
     for method in ["PUT", "DELETE", "PATCH"] {
-        assert_tmf_error(&host.request(method, "/refund", &[WRITE], "").await, 405);
+        let refused = host.request(method, "/refund", &[WRITE], "").await;
+        assert_tmf_error(&refused, 405);
+        assert_eq!(refused.header("allow"), Some("GET, POST"), "{method}");
     }
     let none = host
         .request("POST", "/refund", &[TMF_JSON], seed_request().to_string())

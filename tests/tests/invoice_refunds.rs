@@ -254,12 +254,10 @@ async fn reads_one_and_lists_newest_first() {
         400
     );
     assert_eq!(host.request("GET", "/refunds/6000001", &[], "").await.status, 401);
-    assert_eq!(
-        host.request("DELETE", "/refunds/6000001", &[WRITE], "")
-            .await
-            .status,
-        405
-    );
+    let delete = host.request("DELETE", "/refunds/6000001", &[WRITE], "").await;
+    assert_eq!((delete.status, delete.header("allow")), (405, Some("GET")));
+    let put = host.request("PUT", "/refunds", &[WRITE], "").await;
+    assert_eq!((put.status, put.header("allow")), (405, Some("GET, POST")));
 }
 
 async fn set_status(host: &TestHost, id: i64, status: &str) -> Reply {

@@ -60,6 +60,11 @@ async fn each_api_serves_its_document_without_a_token() {
         );
         let write = host.request("POST", path, &[], "").await;
         assert_eq!(write.status, 405, "{component}: the document is read-only");
+        assert_eq!(
+            write.header("allow"),
+            Some("GET"),
+            "{component}: a 405 lists what it takes"
+        );
     }
 }
 
