@@ -9,6 +9,7 @@ pub mod apis;
 pub mod bench_env;
 mod bindings;
 pub mod budgets;
+pub mod client;
 pub mod crossings;
 pub mod engine;
 mod grants;

@@ -4,9 +4,8 @@
 mod common;
 use bytes::Bytes;
 use common::*;
-use http_body_util::{BodyExt, Empty};
-use hyper_util::rt::TokioIo;
 use refund_host::App;
+use refund_host::client::Connection;
 use refund_host::serve::{Delivery, serve};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,22 +22,12 @@ async fn serving(host: TestHost, delivery: Delivery) -> SocketAddr {
 /// A GET over a connection of its own: status and the whole body. It names the host the
 /// in-process requests name (`client_request`), which the answers' links carry.
 async fn get(addr: SocketAddr, path: &str, authorization: &str) -> (u16, Bytes) {
-    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .unwrap();
-    tokio::spawn(connection);
-    let mut request = http::Request::get(path).header("host", "localhost:3000");
+    let mut headers = vec![("host", "localhost:3000")];
     if !authorization.is_empty() {
-        request = request.header("authorization", authorization);
+        headers.push(("authorization", authorization));
     }
-    let response = sender
-        .send_request(request.body(Empty::<Bytes>::new()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, body)
+    let mut connection = Connection::open(addr).await.unwrap();
+    connection.get(path, &headers).await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
