@@ -8,6 +8,7 @@
 pub mod apis;
 pub mod bench_env;
 mod bindings;
+mod blocking;
 pub mod budgets;
 pub mod client;
 pub mod crossings;

@@ -40,6 +40,7 @@ impl store::Host for HostState {
             return Err(store::Error::NoSuchStore);
         }
         self.op(Op::Open).await?;
+        self.kv.open();
         self.table
             .push(Bucket { label: identifier })
             .map_err(|e| store::Error::Other(e.to_string()))

@@ -40,7 +40,7 @@ impl kv3::HostStoreWithStore for HasSelf<HostState> {
         if !allowed {
             return Err(kv3::Error::NoSuchStore);
         }
-        op(accessor, Op::Open, None, |_, _| ()).await?;
+        op(accessor, Op::Open, None, |kv, _| kv.open()).await?;
         accessor.with(|mut access| {
             let state: &mut HostState = access.get();
             state

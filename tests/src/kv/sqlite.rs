@@ -5,6 +5,7 @@
 //! under `spin up` (`BENCH_STORE=sqlite`).
 
 use super::{Data, KvResult, incremented};
+use crate::blocking::as_spin_does;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 use std::path::Path;
@@ -29,19 +30,13 @@ impl Sqlite {
     }
 
     /// Runs `f` on the connection. A statement blocks its thread (a write waits for the disk),
-    /// so on a multi-threaded runtime the thread is handed over first, as Spin's store does
-    /// (`block_in_place`), and other requests go on meanwhile.
+    /// so the thread is handed over first, as Spin's store does, and other requests go on
+    /// meanwhile.
     fn with<R>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<R>) -> R {
-        let run = || {
+        as_spin_does(|| {
             let mut connection = self.0.lock().unwrap();
             f(&mut connection).expect("the SQLite store failed")
-        };
-        match tokio::runtime::Handle::try_current() {
-            Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
-                tokio::task::block_in_place(run)
-            }
-            _ => run(),
-        }
+        })
     }
 }
 
@@ -52,6 +47,12 @@ fn read(c: &Connection, label: &str, key: &str) -> rusqlite::Result<Option<Vec<u
 }
 
 impl Data for Sqlite {
+    /// Spin opens a store under `block_in_place` too, though after its first open that only
+    /// reads the connection it keeps (`KeyValueSqlite::get`): the hand-off is the cost.
+    fn open(&self) {
+        as_spin_does(|| ());
+    }
+
     fn get(&self, label: &str, key: &str) -> Option<Vec<u8>> {
         self.with(|c| read(c, label, key))
     }
