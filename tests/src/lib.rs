@@ -3,7 +3,8 @@
 //! does with a `wasi:http@0.3` component, keeps an instance for many: `reuse.rs`), and
 //! provides WASI, `wasi:http@0.3.0-rc-2026-03-15` serving, `wasi:keyvalue`, `spin:key-value` over
 //! one store per label (in memory, or in a SQLite file as `spin up` keeps it), and the
-//! variables (`spin:variables`, `wasi:config/store`).
+//! variables (`spin:variables`, `wasi:config/store`). Where Spin runs host work as blocking
+//! work, so does it (`blocking.rs`).
 
 pub mod apis;
 pub mod bench_env;
