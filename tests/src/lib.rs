@@ -10,6 +10,7 @@ pub mod apis;
 pub mod bench_env;
 mod bindings;
 mod blocking;
+mod body;
 pub mod budgets;
 pub mod client;
 pub mod crossings;

@@ -2,6 +2,7 @@
 //! the benchmark's keep-alive figures.
 
 use crate::TestHost;
+use crate::body::never_failing;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::server::conn::http1;
@@ -47,9 +48,7 @@ pub async fn serve(
                 let host = host.clone();
                 async move {
                     Ok::<_, std::convert::Infallible>(match delivery {
-                        Delivery::Whole => answer_whole(&host, req)
-                            .await
-                            .map(|body| body.map_err(|never| match never {}).boxed_unsync()),
+                        Delivery::Whole => answer_whole(&host, req).await.map(never_failing),
                         Delivery::LikeSpin => answer_like_spin(&host, req).await,
                     })
                 }
@@ -75,11 +74,7 @@ async fn answer_whole(
     host: &TestHost,
     req: hyper::Request<hyper::body::Incoming>,
 ) -> hyper::Response<Full<Bytes>> {
-    let reply = match request(req).await {
-        Ok(req) => host.send(req).await,
-        Err(e) => Err(e),
-    };
-    match reply {
+    match async { host.send(request(req).await?).await }.await {
         Ok(reply) => {
             let mut response = hyper::Response::new(Full::new(reply.body));
             *response.status_mut() =
@@ -95,13 +90,9 @@ async fn answer_like_spin(
     host: &TestHost,
     req: hyper::Request<hyper::body::Incoming>,
 ) -> hyper::Response<AnyBody> {
-    let reply = match request(req).await {
-        Ok(req) => host.send_streamed(req).await,
-        Err(e) => Err(e),
-    };
-    match reply {
+    match async { host.send_streamed(request(req).await?).await }.await {
         Ok(response) => response.map(|body| body.boxed_unsync()),
-        Err(e) => failed(e).map(|body| body.map_err(|never| match never {}).boxed_unsync()),
+        Err(e) => failed(e).map(never_failing),
     }
 }
 

@@ -167,6 +167,6 @@ async fn send(request: http::Request<Body>, allowed: &[String]) -> Result<http::
         .await
         .map_err(|e| ErrorCode::InternalError(Some(e.to_string())))?
         .to_bytes();
-    let body = Full::new(body).map_err(|never| match never {}).boxed_unsync();
+    let body = crate::body::never_failing(Full::new(body));
     Ok(http::Response::from_parts(parts, body))
 }

@@ -25,9 +25,7 @@ pub struct StreamedBody {
 impl StreamedBody {
     fn empty() -> StreamedBody {
         StreamedBody {
-            body: http_body_util::Empty::new()
-                .map_err(|never| match never {})
-                .boxed_unsync(),
+            body: crate::body::never_failing(http_body_util::Empty::new()),
             _read: None,
         }
     }

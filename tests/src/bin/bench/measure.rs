@@ -112,13 +112,20 @@ where
 
 fn stats(mut times: Vec<Duration>, c1: Duration, c8: Duration) -> Stats {
     let n = times.len();
-    times.sort();
+    let (median, p99) = median_and_p99(&mut times);
     Stats {
-        median: times[n / 2],
-        p99: times[(n * 99 / 100).min(n - 1)],
+        median,
+        p99,
         rps1: n as f64 / c1.as_secs_f64(),
         rps8: n as f64 / c8.as_secs_f64(),
     }
+}
+
+/// The median and the 99th percentile of `times` (at least one), which it sorts.
+pub fn median_and_p99(times: &mut [Duration]) -> (Duration, Duration) {
+    let n = times.len();
+    times.sort();
+    (times[n / 2], times[(n * 99 / 100).min(n - 1)])
 }
 
 /// Latency of `op(i)` one at a time, natively.
@@ -133,8 +140,7 @@ where
         op(i).await;
         times.push(t.elapsed());
     }
-    times.sort();
-    times[n / 2]
+    median_and_p99(&mut times).0
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! GETs timed over one kept-alive connection or a new connection per request, each read to the
 //! end of its body, counting the answers that waited for a delayed ACK.
 
+use crate::measure::median_and_p99;
 use anyhow::{Context, Result, bail};
 use refund_host::client::Connection;
 use std::net::SocketAddr;
@@ -36,10 +37,10 @@ pub async fn latency(
             .block_on(timed(addr, &path, &auth, keep_alive, n))
     })
     .await??;
-    times.sort();
+    let (median, p99) = median_and_p99(&mut times);
     Ok(Latency {
-        median: times[n / 2],
-        p99: times[(n * 99 / 100).min(n - 1)],
+        median,
+        p99,
         stalled: times.iter().filter(|t| **t > STALL).count(),
     })
 }
